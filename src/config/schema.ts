@@ -1,0 +1,162 @@
+/**
+ * The shape of `config/gateway.yaml`, strict: an unknown field or a bad value is an error that
+ * names its path. Every type the rest of the gateway uses for configuration is inferred from here.
+ */
+import { z } from "zod";
+import { durationMs, sizeBytes } from "./units.ts";
+
+const name = z.string().regex(
+  /^[a-z0-9][a-z0-9_.-]*$/i,
+  "Use letters, digits, '.', '_' or '-' (no '/' or spaces)",
+);
+
+/** A 5-field cron expression (minute hour day month weekday), checked loosely here. */
+const cron = z.string().refine(
+  (v) => v.trim().split(/\s+/).length === 5,
+  "Expected a 5-field cron expression such as \"0 0 * * *\"",
+);
+
+/** Request and token budgets per period; enforced by the quota module. */
+export const Limits = z.strictObject({
+  /** Requests allowed per period. */
+  requests: z.number().int().positive().optional(),
+  /** Prompt plus completion tokens allowed per period. */
+  tokens: z.number().int().positive().optional(),
+  /** When the budget refills, as a cron expression. @default "0 0 * * *" (daily, midnight) */
+  reset: cron.default("0 0 * * *"),
+});
+
+/** USD per million tokens. */
+const Rate = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  /** Price of prompt tokens served from the provider's cache, where it differs. */
+  cached_input: z.number().nonnegative().optional(),
+});
+
+export const Price = Rate.extend({
+  /** Per-model overrides, by upstream or requested model name. */
+  models: z.record(z.string(), Rate).optional(),
+});
+
+export const Channel = z.strictObject({
+  name,
+  /** The plugin that speaks this upstream's protocol: a file name in `plugins/` without `.ts`. */
+  plugin: z.string().min(1),
+  /** Where the upstream API lives; plugins may supply a default. */
+  base_url: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+  /** Upstream keys; several rotate. Empty entries (unset variables) are dropped. */
+  keys: z.array(z.string()).default([]),
+  /** Models served: a list, `"*"` for any, or omitted to fetch the upstream's list. */
+  models: z.union([z.literal("*"), z.array(z.string().min(1))]).optional(),
+  /** Requested model name → the upstream's name. */
+  model_map: z.record(z.string(), z.string()).default({}),
+  /** Lower goes first. @default 1 */
+  priority: z.number().int().default(1),
+  /** Relative share among channels of the same priority. @default 1 */
+  weight: z.number().nonnegative().default(1),
+  /** Retries on the same channel after a 5xx before moving on. Inherits `defaults.retry`. */
+  retry: z.number().int().min(0).max(10).optional(),
+  /** Non-stream request deadline. Inherits `defaults.timeout`. */
+  timeout: durationMs.optional(),
+  /** Stream deadline. Inherits `defaults.stream_timeout`. */
+  stream_timeout: durationMs.optional(),
+  /** The upstream serves stream requests; when false they are served by converting. */
+  stream: z.boolean().default(true),
+  /** The upstream serves non-stream requests; when false they are served by converting. */
+  non_stream: z.boolean().default(true),
+  /** Extra headers sent upstream with every request. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Context window; prompts estimated larger skip this channel. */
+  max_context_tokens: z.number().int().positive().optional(),
+  limits: Limits.optional(),
+  price: Price.optional(),
+  enabled: z.boolean().default(true),
+  /** Plugin-specific settings, validated by the plugin's own schema. */
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const GatewayKey = z.strictObject({
+  name,
+  /** The key itself, or `sha256:<hex>` of it so the file holds no secret. */
+  key: z.string(),
+  /** Only these channels (proxy-key routing); all when omitted. */
+  channels: z.array(z.string()).optional(),
+  /** Glob allow-list of model names (`*` and `?`); all when omitted. */
+  models: z.array(z.string()).optional(),
+  limits: Limits.optional(),
+  /** The key stops working after this date (`2027-01-01` or an ISO timestamp). */
+  expires: z.union([z.iso.date(), z.iso.datetime({ offset: true }), z.date()])
+    .transform((v) => new Date(v))
+    .optional(),
+  enabled: z.boolean().default(true),
+});
+
+export const Strategy = z.enum(["priority", "cost", "quota", "latency"]);
+
+export const Config = z.strictObject({
+  server: z.strictObject({
+    /** @default "127.0.0.1" */
+    hostname: z.string().default("127.0.0.1"),
+    /** @default 8787 */
+    port: z.number().int().min(0).max(65535).default(8787),
+  }).prefault({}),
+  admin: z.strictObject({
+    /** Protects `/admin/*`; the admin API is off while it is empty. */
+    key: z.string().default(""),
+  }).prefault({}),
+  /** Encrypts upstream keys stored in KV. */
+  secret: z.string().default(""),
+  defaults: z.strictObject({
+    /** @default "30s" */
+    timeout: durationMs.default(30_000),
+    /** @default "300s" */
+    stream_timeout: durationMs.default(300_000),
+    /** @default 2 */
+    retry: z.number().int().min(0).max(10).default(2),
+    /** @default "10MiB" */
+    max_response_bytes: sizeBytes.default(10 * 1024 * 1024),
+    /** @default "4MiB" */
+    max_request_bytes: sizeBytes.default(4 * 1024 * 1024),
+    /** How long a fetched model list is trusted. @default "10m" */
+    models_ttl: durationMs.default(600_000),
+  }).prefault({}),
+  routing: z.strictObject({
+    /** @default "priority" */
+    strategy: Strategy.default("priority"),
+    /** Model redirects, applied before anything else: `gpt-4: gpt-4o`. */
+    aliases: z.record(z.string(), z.string()).default({}),
+    /** Per-model overrides of the strategy. */
+    models: z.record(z.string(), z.strictObject({ strategy: Strategy })).default({}),
+    /** Most upstream calls for one client request, retries included. @default 6 */
+    max_attempts: z.number().int().min(1).max(50).default(6),
+    /** Most time spent on one client request across attempts before the first byte. @default "120s" */
+    max_total_time: durationMs.default(120_000),
+  }).prefault({}),
+  log: z.strictObject({
+    /** One line per request on stdout. @default true */
+    requests: z.boolean().default(true),
+  }).prefault({}),
+  channels: z.array(Channel).default([]),
+  keys: z.array(GatewayKey).default([]),
+}).superRefine((config, ctx) => {
+  reportDuplicates(config.channels.map((c) => c.name), "channels", "channel", ctx);
+  reportDuplicates(config.keys.map((k) => k.name), "keys", "key", ctx);
+});
+
+function reportDuplicates(names: string[], field: string, what: string, ctx: z.RefinementCtx) {
+  const seen = new Set<string>();
+  names.forEach((n, i) => {
+    if (seen.has(n)) {
+      ctx.addIssue({ code: "custom", path: [field, i, "name"], message: `Duplicate ${what} "${n}"` });
+    }
+    seen.add(n);
+  });
+}
+
+export type Config = z.infer<typeof Config>;
+export type ChannelConfig = z.infer<typeof Channel>;
+export type GatewayKeyConfig = z.infer<typeof GatewayKey>;
+export type LimitsConfig = z.infer<typeof Limits>;
+export type PriceConfig = z.infer<typeof Price>;
+export type Strategy = z.infer<typeof Strategy>;

@@ -1,0 +1,61 @@
+/**
+ * A Gateway is one immutable snapshot of everything a request needs: config, channels, keys and
+ * the model catalog. Reload builds a new one and swaps it in; requests in flight keep theirs.
+ */
+import { KeyRing } from "../auth/key_ring.ts";
+import type { LoadedConfig } from "../config/load.ts";
+import { ConfigError } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+import type { PluginSet } from "../plugin/discover.ts";
+import { ModelCatalog } from "../routing/catalog.ts";
+import { buildChannels, type Channel } from "../routing/channel.ts";
+
+export interface Gateway {
+  readonly config: Config;
+  readonly source: string;
+  readonly channels: readonly Channel[];
+  readonly channelsByName: ReadonlyMap<string, Channel>;
+  readonly skipped: readonly { name: string; reason: string }[];
+  readonly keys: KeyRing;
+  readonly catalog: ModelCatalog;
+  readonly plugins: PluginSet;
+}
+
+export interface BuildOptions {
+  /** Carried over from the previous snapshot so fetched model lists survive a reload. */
+  catalog?: ModelCatalog;
+  fetch?: typeof fetch;
+  warn?: (line: string) => void;
+}
+
+/**
+ * Validates what zod cannot see alone (plugins exist, their options parse) and assembles a
+ * snapshot. Warns once per skipped channel or unusable key.
+ * @throws {ConfigError} naming each problem.
+ */
+export function buildGateway(
+  loaded: LoadedConfig,
+  plugins: PluginSet,
+  options: BuildOptions = {},
+): Gateway {
+  const warn = options.warn ?? (() => {});
+  const built = buildChannels(loaded.config, plugins, loaded.unset);
+  if (built.problems.length > 0) throw new ConfigError(loaded.source, built.problems);
+  for (const { name, reason } of built.skipped) {
+    if (reason !== "disabled") warn(`Channel "${name}" skipped: ${reason}`);
+  }
+  const keys = new KeyRing(loaded.config.keys, warn);
+  const catalog = options.catalog ??
+    new ModelCatalog({ ttl: loaded.config.defaults.models_ttl, fetch: options.fetch, warn });
+  catalog.ttl = loaded.config.defaults.models_ttl;
+  return {
+    config: loaded.config,
+    source: loaded.source,
+    channels: built.channels,
+    channelsByName: new Map(built.channels.map((c) => [c.name, c])),
+    skipped: built.skipped,
+    keys,
+    catalog,
+    plugins,
+  };
+}

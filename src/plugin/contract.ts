@@ -1,0 +1,214 @@
+/**
+ * The plugin contract: everything a file in `plugins/` may import from Sluice.
+ *
+ * A plugin is a plain object of optional hooks, run in the order of OpenResty's phases:
+ *
+ * 1. `rewriteRequest`  — rewrite: URL, body, model name (e.g. convert OpenAI → Anthropic)
+ * 2. `injectHeaders`   — access: put the upstream key where the upstream wants it
+ * 3. `respond`         — content: answer locally instead of calling the upstream
+ * 4. `transformResponse` / `transformError` — body filter for whole responses
+ * 5. `transformStreamEvent` / `endStream`   — body filter for each server-sent event
+ * 6. `extractUsage`    — log: token counts from the upstream's own format
+ *
+ * plus `listModels` for model discovery. A plugin with no hooks is a transparent pass-through to
+ * an OpenAI-compatible upstream with `Authorization: Bearer <key>`.
+ *
+ * @example A complete plugin for an OpenAI-compatible upstream that wants its key in `X-Key`
+ * ```ts
+ * import { definePlugin, z } from "../src/plugin/contract.ts";
+ *
+ * export default definePlugin({
+ *   name: "acme",
+ *   defaults: { base_url: "https://api.acme.example/v1" },
+ *   options: z.strictObject({ region: z.enum(["eu", "us"]).default("eu") }),
+ *   injectHeaders(headers, ctx) {
+ *     headers.set("X-Key", ctx.apiKey);
+ *     headers.set("X-Region", ctx.channel.options.region);
+ *   },
+ * });
+ * ```
+ */
+import { z } from "zod";
+import type { Usage } from "../formats/openai.ts";
+
+export { z };
+export { estimatePromptTokens, estimateTokens } from "../formats/tokens.ts";
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatMessage,
+  CompletionRequest,
+  EmbeddingRequest,
+  ErrorBody,
+  FinishReason,
+  Usage,
+} from "../formats/openai.ts";
+
+/** What the client asked for, in the gateway's terms. */
+export type Endpoint = "chat" | "completions" | "embeddings" | "messages";
+
+/** The channel a hook runs for, as configured (secrets excluded). */
+export interface ChannelInfo<O> {
+  name: string;
+  /** The channel's `base_url`, or the plugin's default, without a trailing slash. */
+  baseUrl: string;
+  /** The channel's `options`, parsed by the plugin's `options` schema. */
+  options: O;
+}
+
+/** Everything a request hook knows about the call it is shaping. */
+export interface RequestContext<O> {
+  channel: ChannelInfo<O>;
+  /** `"passthrough"` for `/proxy/{channel}/...` calls, where only `injectHeaders` runs. */
+  endpoint: Endpoint | "passthrough";
+  /** The upstream's model name, after aliases and the channel's `model_map`. */
+  model: string;
+  /** The model name as the client sent it. */
+  requestedModel: string;
+  stream: boolean;
+  /** The upstream key chosen for this attempt; "" for channels without keys. */
+  apiKey: string;
+  requestId: string;
+  /** Aborted when the client goes away or the deadline passes. */
+  signal: AbortSignal;
+}
+
+/** A hook's view of a stream in progress; `state` is what `createStreamState` returned. */
+export interface StreamContext<O, S> extends RequestContext<O> {
+  state: S;
+}
+
+/** The request about to be sent upstream; hooks may change any part of it. */
+export interface UpstreamRequest {
+  url: URL;
+  method: string;
+  headers: Headers;
+  /** A JSON value, serialized by the gateway; `undefined` for requests without a body. */
+  body: unknown;
+}
+
+/** One server-sent event. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+  id?: string;
+}
+
+/** What `transformError` returns: an OpenAI-shaped error and the status the client should see. */
+export interface UpstreamFailure {
+  status: number;
+  message: string;
+  type?: string;
+  code?: string | number | null;
+  /** Seconds to wait before trying this channel again, when the upstream said so. */
+  retryAfter?: number;
+}
+
+/** Context for model discovery. */
+export interface ModelsContext<O> {
+  channel: ChannelInfo<O>;
+  apiKey: string;
+  signal: AbortSignal;
+  /** The gateway's fetch, with the channel's headers and timeouts applied by the caller. */
+  fetch: typeof fetch;
+}
+
+/**
+ * Thrown by a stream hook when the upstream reported an error inside a 200 stream. Before the
+ * first byte reached the client this fails over like an HTTP error with `status`; after it, the
+ * client's stream ends with an error event.
+ */
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+  constructor(readonly status: number, message: string, readonly type = "upstream_error") {
+    super(message);
+  }
+}
+
+/** A channel kind. Every hook is optional. `O` is the parsed `options`, `S` the stream state. */
+export interface Plugin<O = Record<string, unknown>, S = undefined> {
+  /** Must match the file name in `plugins/` (without `.ts`). */
+  name: string;
+  description?: string;
+  /** Schema for the channel's `options`; unknown options are an error when present. */
+  options?: z.ZodType<O>;
+  defaults?: {
+    /** Used when the channel sets no `base_url`. */
+    base_url?: string;
+  };
+  /** False for upstreams that need no key (local servers, `echo`). @default true */
+  requiresKey?: boolean;
+  /**
+   * The endpoints the upstream serves natively. A request for one it lacks is either converted
+   * (e.g. `messages` → `chat`) or refused. @default ["chat", "completions", "embeddings"]
+   */
+  endpoints?: Endpoint[];
+
+  /** Rewrite phase: change URL, body or method. Return a new request or mutate in place. */
+  rewriteRequest?(
+    request: UpstreamRequest,
+    ctx: RequestContext<O>,
+  ): UpstreamRequest | void | Promise<UpstreamRequest | void>;
+  /**
+   * Access phase: authenticate upstream. Replaces the default `Authorization: Bearer <key>`.
+   */
+  injectHeaders?(headers: Headers, ctx: RequestContext<O>): void;
+  /** Content phase: answer without calling any upstream. The answer then flows through the
+   * response hooks like an upstream's would. */
+  respond?(request: UpstreamRequest, ctx: RequestContext<O>): Response | Promise<Response>;
+
+  /** Turns a successful upstream JSON body into the endpoint's format for the client. */
+  transformResponse?(body: unknown, ctx: RequestContext<O>): unknown;
+  /** Turns an upstream error (status ≥ 400) into what the client sees and failover uses. */
+  transformError?(
+    status: number,
+    body: unknown,
+    ctx: RequestContext<O>,
+  ): UpstreamFailure | undefined;
+
+  /** Fresh per-stream state for the stream hooks. */
+  createStreamState?(ctx: RequestContext<O>): S;
+  /**
+   * Turns one upstream event into zero or more events for the client. Throw
+   * {@link UpstreamError} for an error the upstream reported in-stream.
+   */
+  transformStreamEvent?(event: SseEvent, ctx: StreamContext<O, S>): SseEvent[];
+  /** Events to send after the upstream's stream ended (final chunks, usage). */
+  endStream?(ctx: StreamContext<O, S>): SseEvent[];
+
+  /** Token counts from an upstream body or stream event in the upstream's own format. */
+  extractUsage?(data: unknown, ctx: RequestContext<O>): Usage | undefined;
+  /** Model ids the upstream serves, for channels that do not list `models`. */
+  listModels?(ctx: ModelsContext<O>): Promise<string[]>;
+}
+
+/**
+ * Declares a plugin with full type inference for its options and stream state.
+ *
+ * @example
+ * ```ts
+ * export default definePlugin({ name: "my-upstream", defaults: { base_url: "http://127.0.0.1:8000/v1" } });
+ * ```
+ */
+export function definePlugin<O = Record<string, unknown>, S = undefined>(
+  plugin: Plugin<O, S>,
+): Plugin<O, S> {
+  return plugin;
+}
+
+/** An SSE event carrying `value` as JSON, optionally named. */
+export function sseJson(value: unknown, event?: string): SseEvent {
+  return event === undefined
+    ? { data: JSON.stringify(value) }
+    : { event, data: JSON.stringify(value) };
+}
+
+/** Reads `retry-after` (seconds or an HTTP date) into seconds. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}

@@ -1,0 +1,61 @@
+/**
+ * Finds the plugins: every `plugins/*.ts` file (not `_*`, `mod.ts` or tests), imported afresh
+ * when it changed so a reload picks up edits. Where the platform has no readable file system
+ * (some edge runtimes), the static registry `plugins/mod.ts` is used instead.
+ */
+import { type AnyPlugin, PluginError, validatePlugin } from "./validate.ts";
+
+export type { AnyPlugin };
+
+export type PluginSet = ReadonlyMap<string, AnyPlugin>;
+
+/** Whether a file in the plugins folder is a plugin. */
+export function isPluginFile(fileName: string): boolean {
+  return fileName.endsWith(".ts") && !fileName.startsWith("_") && fileName !== "mod.ts" &&
+    !fileName.endsWith("_test.ts") && !fileName.endsWith(".d.ts");
+}
+
+/**
+ * Imports every plugin in `dir`.
+ * @throws {PluginError} listing each broken file and why.
+ */
+export async function discoverPlugins(dir: URL): Promise<PluginSet> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new PluginError(dir.pathname, "folder not found");
+    return await staticRegistry();
+  }
+  const files = entries.filter((e) => e.isFile && isPluginFile(e.name)).map((e) => e.name).sort();
+  const plugins = new Map<string, AnyPlugin>();
+  const problems: string[] = [];
+  await Promise.all(files.map(async (file) => {
+    const url = new URL(file, dir);
+    const name = file.slice(0, -3);
+    try {
+      const { mtime } = await Deno.stat(url);
+      // A changed file gets a new URL, hence a fresh module, on reload.
+      const mod = await import(`${url.href}?v=${mtime?.getTime() ?? 0}`);
+      plugins.set(name, validatePlugin(mod.default, `plugins/${file}`, name));
+    } catch (error) {
+      problems.push(
+        error instanceof PluginError
+          ? error.message
+          : `Plugin plugins/${file}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }));
+  if (problems.length > 0) throw new PluginError("plugins/", `\n  ${problems.sort().join("\n  ")}`);
+  return new Map([...plugins].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+async function staticRegistry(): Promise<PluginSet> {
+  const { plugins } = await import("../../plugins/mod.ts");
+  return new Map(
+    Object.entries(plugins).map(([name, plugin]) => [
+      name,
+      validatePlugin(plugin, `plugins/${name}.ts`, name),
+    ]),
+  );
+}

@@ -1,0 +1,40 @@
+/** Reads a body into memory up to a limit, so one huge upstream answer cannot exhaust memory. */
+
+export class TooLargeError extends Error {
+  override name = "TooLargeError";
+  constructor(readonly limit: number) {
+    super(`Body exceeds ${limit} bytes`);
+  }
+}
+
+/**
+ * The whole body as bytes.
+ * @throws {TooLargeError} as soon as more than `limit` bytes arrived (the body is cancelled).
+ */
+export async function readCapped(
+  body: ReadableStream<Uint8Array<ArrayBuffer>> | null,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!body) return new Uint8Array();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new TooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,185 @@
+/**
+ * Relays an upstream event stream to the client, event by event, with no buffering beyond one
+ * event. Before anything reaches the client the stream is still "uncommitted": an error there
+ * (a 200 whose first event is an error, or a stream that ends empty) is returned to the caller
+ * so it can fail over. After that, errors end the client's stream with an error event.
+ */
+import { type AnyPlugin } from "../plugin/validate.ts";
+import { type SseEvent, type StreamContext, UpstreamError } from "../plugin/contract.ts";
+import type { TokenUsage } from "../stats/record.ts";
+import { DONE, formatSse, parseSse } from "./sse.ts";
+import { HAS_USAGE, toTokenUsage } from "./usage.ts";
+
+export interface StreamSummary {
+  usage?: TokenUsage;
+  /** Why the stream ended early, if it did. */
+  error?: string;
+  /** The client went away before the end. */
+  clientGone: boolean;
+}
+
+export interface StreamRelayInput {
+  upstream: ReadableStream<Uint8Array>;
+  plugin: AnyPlugin;
+  ctx: StreamContext<unknown, unknown>;
+  /** OpenAI-style stream: ends with `data: [DONE]` and carries usage in a `choices: []` chunk. */
+  openAIStyle: boolean;
+  /** The client asked for the usage chunk; otherwise the one the gateway asked for is dropped. */
+  clientWantsUsage: boolean;
+  maxBytes: number;
+  /** Renders an error as the last event of a committed stream. */
+  errorEvent(error: UpstreamError): SseEvent;
+  /** Cancels the upstream call (client gone). */
+  abortUpstream(): void;
+  onEnd(summary: StreamSummary): void;
+}
+
+export type StreamStart =
+  | { ok: true; body: ReadableStream<Uint8Array> }
+  | { ok: false; error: UpstreamError };
+
+const encoder = new TextEncoder();
+
+/** Reads up to the first client-visible event, then hands back the client's stream. */
+export async function startStream(input: StreamRelayInput): Promise<StreamStart> {
+  const { plugin, ctx } = input;
+  const reader = parseSse(input.upstream).getReader();
+  let usage: TokenUsage | undefined;
+  let sawDone = false;
+  let bytes = 0;
+  let ended = false;
+
+  const end = (summary: Omit<StreamSummary, "usage">) => {
+    if (ended) return;
+    ended = true;
+    input.onEnd({ ...summary, usage });
+  };
+
+  /** Output text for one upstream event; "" when nothing is for the client. */
+  const process = (event: SseEvent, first: boolean): string => {
+    if (plugin.extractUsage && !sawDone && event.data !== DONE) {
+      const found = plugin.extractUsage(safeJson(event.data), ctx);
+      if (found) usage = toTokenUsage(found);
+    }
+    const outputs = plugin.transformStreamEvent
+      ? plugin.transformStreamEvent(event, ctx)
+      : passThrough(event, first);
+    let text = "";
+    for (const out of outputs) {
+      if (out.data === DONE) sawDone = true;
+      else if (input.openAIStyle && HAS_USAGE.test(out.data)) {
+        const chunk = safeJson(out.data) as { usage?: never; choices?: unknown[] } | undefined;
+        if (!plugin.extractUsage) usage = toTokenUsage(chunk?.usage) ?? usage;
+        if (!input.clientWantsUsage && chunk?.choices?.length === 0) continue;
+      }
+      text += formatSse(out);
+    }
+    return text;
+  };
+
+  const finish = (): string => {
+    let text = "";
+    if (plugin.endStream) {
+      for (const out of plugin.endStream(ctx)) {
+        if (out.data === DONE) sawDone = true;
+        else if (input.openAIStyle && HAS_USAGE.test(out.data)) {
+          const chunk = safeJson(out.data) as { usage?: never; choices?: unknown[] } | undefined;
+          usage = toTokenUsage(chunk?.usage) ?? usage;
+          if (!input.clientWantsUsage && chunk?.choices?.length === 0) continue;
+        }
+        text += formatSse(out);
+      }
+    }
+    if (input.openAIStyle && !sawDone) text += formatSse({ data: DONE });
+    return text;
+  };
+
+  // Uncommitted: read until the client would see something.
+  let firstText = "";
+  try {
+    while (firstText === "") {
+      const { done, value } = await reader.read();
+      if (done) {
+        throw new UpstreamError(502, "Upstream stream ended before sending any event");
+      }
+      firstText = process(value, true);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    return { ok: false, error: asUpstreamError(error, ctx) };
+  }
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      bytes += firstText.length;
+      controller.enqueue(encoder.encode(firstText));
+    },
+    async pull(controller) {
+      try {
+        while (true) {
+          const { done, value } = await reader.read();
+          if (done) {
+            const tail = finish();
+            if (tail) controller.enqueue(encoder.encode(tail));
+            controller.close();
+            end({ clientGone: false });
+            return;
+          }
+          const text = process(value, false);
+          if (text === "") continue;
+          bytes += text.length;
+          if (bytes > input.maxBytes) {
+            throw new UpstreamError(502, `Upstream stream exceeded ${input.maxBytes} bytes`);
+          }
+          controller.enqueue(encoder.encode(text));
+          return;
+        }
+      } catch (error) {
+        if (ended) return;
+        const upstreamError = asUpstreamError(error, ctx);
+        controller.enqueue(encoder.encode(formatSse(input.errorEvent(upstreamError))));
+        controller.close();
+        await reader.cancel().catch(() => {});
+        end({ clientGone: false, error: upstreamError.message });
+      }
+    },
+    async cancel() {
+      input.abortUpstream();
+      await reader.cancel().catch(() => {});
+      end({ clientGone: true, error: "client closed the stream" });
+    },
+  });
+  return { ok: true, body };
+}
+
+/** OpenAI-compatible upstreams: relay unchanged, but an error object as first event fails over. */
+function passThrough(event: SseEvent, first: boolean): SseEvent[] {
+  if (first && event.data.includes('"error"')) {
+    const parsed = safeJson(event.data) as { error?: { message?: unknown; code?: unknown } };
+    if (parsed?.error && typeof parsed.error === "object") {
+      const code = Number(parsed.error.code);
+      throw new UpstreamError(
+        code >= 400 && code < 600 ? code : 502,
+        typeof parsed.error.message === "string" ? parsed.error.message : "Upstream stream error",
+      );
+    }
+  }
+  return [event];
+}
+
+function asUpstreamError(error: unknown, ctx: StreamContext<unknown, unknown>): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (ctx.signal.aborted && (ctx.signal.reason as Error)?.name === "TimeoutError") {
+    return new UpstreamError(504, "Upstream stream timed out", "timeout_error");
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new UpstreamError(502, `Upstream stream failed: ${message}`);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
