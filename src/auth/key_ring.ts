@@ -42,7 +42,9 @@ function toGatewayKey(config: GatewayKeyConfig): GatewayKey {
     channels: config.channels ? new Set(config.channels) : undefined,
     allowsModel: patterns
       ? (model, channel) =>
-        patterns.some((p) => p.test(model) || (channel !== undefined && p.test(`${channel}/${model}`)))
+        patterns.some((p) =>
+          p.test(model) || (channel !== undefined && p.test(`${channel}/${model}`))
+        )
       : () => true,
     expires: config.expires,
     limits: config.limits,

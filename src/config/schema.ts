@@ -13,7 +13,7 @@ const name = z.string().regex(
 /** A 5-field cron expression (minute hour day month weekday), checked loosely here. */
 const cron = z.string().refine(
   (v) => v.trim().split(/\s+/).length === 5,
-  "Expected a 5-field cron expression such as \"0 0 * * *\"",
+  'Expected a 5-field cron expression such as "0 0 * * *"',
 );
 
 /** Request and token budgets per period; enforced by the quota module. */
@@ -148,7 +148,11 @@ function reportDuplicates(names: string[], field: string, what: string, ctx: z.R
   const seen = new Set<string>();
   names.forEach((n, i) => {
     if (seen.has(n)) {
-      ctx.addIssue({ code: "custom", path: [field, i, "name"], message: `Duplicate ${what} "${n}"` });
+      ctx.addIssue({
+        code: "custom",
+        path: [field, i, "name"],
+        message: `Duplicate ${what} "${n}"`,
+      });
     }
     seen.add(n);
   });

@@ -80,7 +80,13 @@ const ToolCall = z.looseObject({
   function: z.looseObject({ name: z.string(), arguments: z.string() }),
 });
 
-export const FinishReason = z.enum(["stop", "length", "tool_calls", "content_filter", "function_call"]);
+export const FinishReason = z.enum([
+  "stop",
+  "length",
+  "tool_calls",
+  "content_filter",
+  "function_call",
+]);
 
 export const ChatCompletion = z.looseObject({
   id: z.string(),

@@ -44,10 +44,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
   app.onError((error, c) => {
     if (error instanceof GatewayError) return openAIErrorResponse(error);
-    log(`Unhandled error on ${c.req.method} ${c.req.path} (${c.get("requestId")}): ${
-      error instanceof Error ? error.stack : error
-    }`);
-    return openAIErrorResponse(new GatewayError(500, "Internal gateway error", { type: "server_error" }));
+    log(
+      `Unhandled error on ${c.req.method} ${c.req.path} (${c.get("requestId")}): ${
+        error instanceof Error ? error.stack : error
+      }`,
+    );
+    return openAIErrorResponse(
+      new GatewayError(500, "Internal gateway error", { type: "server_error" }),
+    );
   });
   app.notFound(() => {
     throw new GatewayError(404, "Unknown path", { code: "unknown_path" });

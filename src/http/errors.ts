@@ -37,7 +37,8 @@ export class GatewayError extends Error {
 
   constructor(readonly status: number, message: string, fields: ErrorFields = {}) {
     super(message);
-    this.type = fields.type ?? DEFAULT_TYPE[status] ?? (status >= 500 ? "server_error" : "invalid_request_error");
+    this.type = fields.type ?? DEFAULT_TYPE[status] ??
+      (status >= 500 ? "server_error" : "invalid_request_error");
     this.code = fields.code ?? null;
     this.param = fields.param ?? null;
     this.headers = fields.headers ?? {};

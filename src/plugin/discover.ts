@@ -24,7 +24,9 @@ export async function discoverPlugins(dir: URL): Promise<PluginSet> {
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new PluginError(dir.pathname, "folder not found");
+    if (error instanceof Deno.errors.NotFound) {
+      throw new PluginError(dir.pathname, "folder not found");
+    }
     return await staticRegistry();
   }
   const files = entries.filter((e) => e.isFile && isPluginFile(e.name)).map((e) => e.name).sort();

@@ -8,8 +8,8 @@ import {
   type RequestContext,
   retryAfterSeconds,
   type SseEvent,
-  type UpstreamFailure,
   UpstreamError,
+  type UpstreamFailure,
   type UpstreamRequest,
 } from "../plugin/contract.ts";
 import type { Candidate } from "../routing/resolve.ts";
@@ -134,12 +134,14 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     request = (await plugin.rewriteRequest?.(request, ctx)) ?? request;
     if (plugin.injectHeaders) plugin.injectHeaders(request.headers, ctx);
     else if (apiKey) request.headers.set("authorization", `Bearer ${apiKey}`);
-    upstream = plugin.respond ? await plugin.respond(request, ctx) : await input.fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal,
-    });
+    upstream = plugin.respond
+      ? await plugin.respond(request, ctx)
+      : await input.fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
   } catch (error) {
     if (input.clientSignal.aborted) throw new ClientGoneError("Client disconnected");
     if (isTimeout(error, signal)) {
@@ -157,7 +159,9 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     }
     return fail({
       status: 502,
-      message: `Could not reach "${channel.name}": ${error instanceof Error ? error.message : error}`,
+      message: `Could not reach "${channel.name}": ${
+        error instanceof Error ? error.message : error
+      }`,
       type: "upstream_error",
       code: "upstream_unreachable",
       kind: "connection",
@@ -254,7 +258,9 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     }
     return fail({
       status: 502,
-      message: `Upstream "${channel.name}" failed: ${error instanceof Error ? error.message : error}`,
+      message: `Upstream "${channel.name}" failed: ${
+        error instanceof Error ? error.message : error
+      }`,
       type: "upstream_error",
       code: "upstream_error",
       kind: "connection",
@@ -286,7 +292,8 @@ async function failureFrom(
   const failure = fail({
     status,
     message: mapped?.message ?? (upstreamMessage || `Upstream answered ${upstream.status}`),
-    type: mapped?.type ?? (typeof openAI?.error?.type === "string" ? openAI.error.type : "upstream_error"),
+    type: mapped?.type ??
+      (typeof openAI?.error?.type === "string" ? openAI.error.type : "upstream_error"),
     code: mapped?.code ?? (typeof openAI?.error?.code === "string" ? openAI.error.code : null),
     kind: "http",
     action,

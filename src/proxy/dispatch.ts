@@ -5,23 +5,22 @@
 import type { GatewayKey } from "../auth/key_ring.ts";
 import type { Gateway } from "../gateway/build.ts";
 import { GatewayError } from "../http/errors.ts";
-import type { Endpoint, SseEvent, UpstreamError } from "../plugin/contract.ts";
-import { resolve, type Resolution } from "../routing/resolve.ts";
+import { type Resolution, resolve } from "../routing/resolve.ts";
 import { orderByPriority } from "../routing/select.ts";
 import type { Recorder } from "../stats/record.ts";
+import type { Ingress } from "./ingress.ts";
 import { relay } from "./relay.ts";
 
 export interface DispatchInput {
   gateway: Gateway;
   key: GatewayKey;
-  endpoint: Endpoint;
-  body: Record<string, unknown> & { model: string };
+  ingress: Ingress;
+  /** The model the client asked for. */
+  model: string;
   stream: boolean;
-  clientWantsUsage: boolean;
   requestId: string;
   clientSignal: AbortSignal;
   startedAt: number;
-  errorEvent?(error: UpstreamError): SseEvent;
 }
 
 export interface DispatchDeps {
@@ -30,25 +29,14 @@ export interface DispatchDeps {
   random?: () => number;
 }
 
-/** The OpenAI dialect's mid-stream error: a data event holding an error object. */
-export function openAIErrorEvent(error: UpstreamError): SseEvent {
-  return {
-    data: JSON.stringify({
-      error: { message: error.message, type: error.type, code: null, param: null },
-    }),
-  };
-}
-
 export async function dispatch(input: DispatchInput, deps: DispatchDeps): Promise<Response> {
   const { gateway } = input;
   const resolution = await resolveWithDiscovery(input);
   const candidates = orderByPriority(resolution.candidates, deps.random);
   return await relay({
-    endpoint: input.endpoint,
-    body: input.body,
+    ingress: input.ingress,
     stream: input.stream,
-    clientWantsUsage: input.clientWantsUsage,
-    requestedModel: input.body.model,
+    requestedModel: input.model,
     model: resolution.model,
     key: input.key,
     requestId: input.requestId,
@@ -56,7 +44,6 @@ export async function dispatch(input: DispatchInput, deps: DispatchDeps): Promis
     startedAt: input.startedAt,
     time: Date.now(),
     candidates,
-    errorEvent: input.errorEvent ?? openAIErrorEvent,
   }, {
     fetch: deps.fetch,
     recorder: deps.recorder,
@@ -72,7 +59,7 @@ async function resolveWithDiscovery(input: DispatchInput): Promise<Resolution> {
   const { gateway } = input;
   const run = () =>
     resolve(
-      { requested: input.body.model, endpoint: input.endpoint, key: input.key },
+      { requested: input.model, endpoint: input.ingress.endpoint, key: input.key },
       gateway.channels,
       gateway.catalog,
       gateway.config.routing.aliases,

@@ -42,7 +42,10 @@ export interface PassthroughDeps {
   recorder: Recorder;
 }
 
-export async function passthrough(input: PassthroughInput, deps: PassthroughDeps): Promise<Response> {
+export async function passthrough(
+  input: PassthroughInput,
+  deps: PassthroughDeps,
+): Promise<Response> {
   const { channel, request } = input;
   if (input.key.channels && !input.key.channels.has(channel.name)) {
     throw new GatewayError(403, `Key "${input.key.name}" may not use channel "${channel.name}"`, {

@@ -6,17 +6,16 @@
  */
 import type { GatewayKey } from "../auth/key_ring.ts";
 import { GatewayError } from "../http/errors.ts";
-import type { Endpoint, SseEvent, UpstreamError } from "../plugin/contract.ts";
 import type { Candidate } from "../routing/resolve.ts";
 import type { Recorder, RequestRecord } from "../stats/record.ts";
 import { attempt, type AttemptFailure, ClientGoneError } from "./attempt.ts";
+import type { Ingress } from "./ingress.ts";
 import type { StreamSummary } from "./stream.ts";
 
 export interface RelayRequest {
-  endpoint: Endpoint;
-  body: Record<string, unknown>;
+  /** The client's dialect: how each channel is called and answers are rendered. */
+  ingress: Ingress;
   stream: boolean;
-  clientWantsUsage: boolean;
   requestedModel: string;
   /** The model after aliases, for records. */
   model: string;
@@ -28,7 +27,6 @@ export interface RelayRequest {
   time: number;
   /** Candidates in the order to try. */
   candidates: Candidate[];
-  errorEvent(error: UpstreamError): SseEvent;
 }
 
 export interface RelayDeps {
@@ -63,7 +61,7 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
       time: request.time,
       requestId: request.requestId,
       key: request.key.name,
-      endpoint: request.endpoint,
+      endpoint: request.ingress.endpoint,
       model: request.model,
       attempts: attempts.length,
       stream: request.stream,
@@ -80,18 +78,19 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
       for (let tryIndex = 0; tryIndex <= candidate.channel.retry; tryIndex++) {
         if (attempts.length >= deps.maxAttempts || performance.now() >= deadline) break outer;
         const channel = candidate.channel.name;
+        const call = request.ingress.prepare(candidate.channel);
         const result = await attempt({
           candidate,
-          endpoint: request.endpoint,
-          body: request.body,
+          endpoint: call.endpoint,
+          body: call.body,
           stream: request.stream,
-          clientWantsUsage: request.clientWantsUsage,
+          clientWantsUsage: call.clientWantsUsage,
           requestedModel: request.requestedModel,
           requestId: request.requestId,
           clientSignal: request.clientSignal,
           maxResponseBytes: deps.maxResponseBytes,
           fetch: deps.fetch,
-          errorEvent: request.errorEvent,
+          errorEvent: (error) => request.ingress.errorEvent(error, call),
           onStreamEnd: (summary: StreamSummary) =>
             record({
               channel,
@@ -105,22 +104,27 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
         if (result.ok) {
           attempts.push({ channel, status: 200, error: "" });
           ttfb = performance.now() - request.startedAt;
-          result.response.headers.set("x-sluice-channel", channel);
-          result.response.headers.set("x-sluice-attempts", String(attempts.length));
+          const response = call.converted
+            ? request.ingress.finish(result.response, call, request.model)
+            : result.response;
+          response.headers.set("x-sluice-channel", channel);
+          response.headers.set("x-sluice-attempts", String(attempts.length));
           if (!request.stream) record({ channel, status: 200, usage: result.usage, ttfbMs: ttfb });
-          return result.response;
+          return response;
         }
         last = result;
         attempts.push({ channel, status: result.status, error: result.message });
         if (result.keyRejected) candidate.channel.keys.setAside(result.key, REJECTED_KEY_MS);
         if (result.action === "return") {
-          const response = result.passthrough ?? Response.json(
-            new GatewayError(result.status, result.message, {
-              type: result.type,
-              code: result.code === null ? null : String(result.code),
-            }).toOpenAI(),
-            { status: result.status },
-          );
+          // The upstream's own error body is returned unchanged when it already speaks the
+          // client's dialect; converted calls get the error re-rendered.
+          const response = (!call.converted && result.passthrough) ||
+            request.ingress.errorResponse(
+              new GatewayError(result.status, result.message, {
+                type: result.type,
+                code: result.code === null ? null : String(result.code),
+              }),
+            );
           response.headers.set("x-sluice-channel", channel);
           response.headers.set("x-sluice-attempts", String(attempts.length));
           record({ channel, status: result.status, error: result.message });

@@ -46,7 +46,9 @@ export function buildChannels(
     const plugin = plugins.get(channel.plugin);
     if (!plugin) {
       result.problems.push(
-        `${at("plugin")}: Unknown plugin "${channel.plugin}" (available: ${[...plugins.keys()].join(", ")})`,
+        `${at("plugin")}: Unknown plugin "${channel.plugin}" (available: ${
+          [...plugins.keys()].join(", ")
+        })`,
       );
       return;
     }

@@ -6,7 +6,10 @@
 import type { Candidate } from "./resolve.ts";
 
 /** Orders candidates by priority, then weighted random within each priority. */
-export function orderByPriority(candidates: readonly Candidate[], random = Math.random): Candidate[] {
+export function orderByPriority(
+  candidates: readonly Candidate[],
+  random = Math.random,
+): Candidate[] {
   const groups = new Map<number, Candidate[]>();
   for (const candidate of candidates) {
     const priority = candidate.channel.config.priority;

@@ -11,6 +11,7 @@ import {
 } from "../../formats/openai.ts";
 import type { Endpoint } from "../../plugin/contract.ts";
 import { dispatch, type DispatchDeps } from "../../proxy/dispatch.ts";
+import { openAIIngress } from "../../proxy/ingress.ts";
 import { parseBody } from "../parse_body.ts";
 
 type Env = { Variables: AuthVariables & { requestId: string; startedAt: number } };
@@ -24,23 +25,23 @@ const SCHEMAS = {
 export function openAIRoutes(deps: DispatchDeps): Hono<Env> {
   const app = new Hono<Env>();
 
-  const handle = (endpoint: Exclude<Endpoint, "messages">) => async (c: import("hono").Context<Env>) => {
-    const body = parseBody(await c.req.text(), SCHEMAS[endpoint]);
-    const stream = endpoint !== "embeddings" && body.stream === true;
-    const streamOptions = (body as { stream_options?: { include_usage?: boolean } | null })
-      .stream_options;
-    return await dispatch({
-      gateway: c.get("gateway"),
-      key: c.get("key"),
-      endpoint,
-      body,
-      stream,
-      clientWantsUsage: streamOptions?.include_usage === true,
-      requestId: c.get("requestId"),
-      clientSignal: c.req.raw.signal,
-      startedAt: c.get("startedAt"),
-    }, deps);
-  };
+  const handle =
+    (endpoint: Exclude<Endpoint, "messages">) => async (c: import("hono").Context<Env>) => {
+      const body = parseBody(await c.req.text(), SCHEMAS[endpoint]);
+      const stream = endpoint !== "embeddings" && body.stream === true;
+      const streamOptions = (body as { stream_options?: { include_usage?: boolean } | null })
+        .stream_options;
+      return await dispatch({
+        gateway: c.get("gateway"),
+        key: c.get("key"),
+        ingress: openAIIngress(endpoint, body, streamOptions?.include_usage === true),
+        model: body.model,
+        stream,
+        requestId: c.get("requestId"),
+        clientSignal: c.req.raw.signal,
+        startedAt: c.get("startedAt"),
+      }, deps);
+    };
 
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/chat/completions`, handle("chat"));
@@ -51,7 +52,10 @@ export function openAIRoutes(deps: DispatchDeps): Hono<Env> {
       const key = c.get("key");
       const pending = gateway.catalog.unknown(gateway.channels);
       if (pending.length > 0) await gateway.catalog.refresh(pending);
-      const data = new Map<string, { id: string; object: "model"; created: number; owned_by: string }>();
+      const data = new Map<
+        string,
+        { id: string; object: "model"; created: number; owned_by: string }
+      >();
       for (const channel of gateway.channels) {
         if (key.channels && !key.channels.has(channel.name)) continue;
         const models = gateway.catalog.modelsOf(channel);

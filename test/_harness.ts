@@ -1,0 +1,164 @@
+/**
+ * End-to-end harness: real local HTTP servers as upstreams, and a real gateway on an ephemeral
+ * port built from a YAML string, exactly as `main.ts` builds it (minus file watching).
+ */
+import { parseConfig } from "../src/config/load.ts";
+import { buildGateway, type Gateway } from "../src/gateway/build.ts";
+import { GatewayHolder } from "../src/gateway/holder.ts";
+import { createApp } from "../src/http/app.ts";
+import { discoverPlugins, type PluginSet } from "../src/plugin/discover.ts";
+import type { Recorder, RequestRecord } from "../src/stats/record.ts";
+
+export interface Server {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface Upstream extends Server {
+  /** Every request received, with its body read as text. */
+  received: { method: string; path: string; headers: Headers; body: string }[];
+}
+
+/** Starts a local upstream on an ephemeral port. */
+export function startUpstream(
+  handler: (request: Request, body: string) => Response | Promise<Response>,
+): Upstream {
+  const received: Upstream["received"] = [];
+  const controller = new AbortController();
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    signal: controller.signal,
+    onListen() {},
+  }, async (request) => {
+    const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    const url = new URL(request.url);
+    received.push({
+      method: request.method,
+      path: url.pathname + url.search,
+      headers: request.headers,
+      body,
+    });
+    return await handler(request, body);
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    received,
+    close: async () => {
+      controller.abort();
+      await server.finished;
+    },
+  };
+}
+
+let pluginCache: Promise<PluginSet> | undefined;
+
+/** The shipped plugins, loaded once per test process. */
+export function shippedPlugins(): Promise<PluginSet> {
+  pluginCache ??= discoverPlugins(new URL("../plugins/", import.meta.url));
+  return pluginCache;
+}
+
+export interface TestGateway extends Server {
+  holder: GatewayHolder;
+  records: RequestRecord[];
+  /** Resolves once `n` requests have been recorded (streams record when they end). */
+  recorded(n: number, timeoutMs?: number): Promise<RequestRecord[]>;
+}
+
+export interface GatewayOptions {
+  env?: Record<string, string>;
+  warnings?: string[];
+  /** Replaces the YAML a reload reads; defaults to the same YAML. */
+  reloadYaml?: () => string;
+}
+
+/** Builds a gateway from `yaml` and serves it on an ephemeral loopback port. */
+export async function startGateway(
+  yaml: string,
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
+  const env = (name: string) => options.env?.[name];
+  const warn = (line: string) => options.warnings?.push(line);
+  const plugins = await shippedPlugins();
+  const build = (text: string, previous?: Gateway) =>
+    buildGateway(parseConfig(text, "test.yaml", env), plugins, {
+      warn,
+      catalog: previous?.catalog,
+    });
+  const holder = new GatewayHolder(
+    build(yaml),
+    (previous) => Promise.resolve(build(options.reloadYaml?.() ?? yaml, previous)),
+  );
+  const records: RequestRecord[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const recorder: Recorder = {
+    record(r) {
+      records.push(r);
+      for (const w of waiters) if (records.length >= w.n) w.resolve();
+    },
+  };
+  const app = createApp({
+    holder,
+    recorder,
+    remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
+    log: () => {},
+  });
+  const controller = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen() {} },
+    app.fetch,
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    holder,
+    records,
+    recorded(n, timeoutMs = 5_000) {
+      if (records.length >= n) return Promise.resolve(records);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`Only ${records.length} of ${n} records after ${timeoutMs}ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(records);
+          },
+        });
+      });
+    },
+    close: async () => {
+      controller.abort();
+      await server.finished;
+    },
+  };
+}
+
+/** An OpenAI chat completion body, as upstream fixtures return it. */
+export function chatCompletion(content: string, model = "test-model", usage = { p: 5, c: 3 }) {
+  return {
+    id: "chatcmpl-test",
+    object: "chat.completion",
+    created: 1_700_000_000,
+    model,
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content, refusal: null },
+      finish_reason: "stop",
+      logprobs: null,
+    }],
+    usage: { prompt_tokens: usage.p, completion_tokens: usage.c, total_tokens: usage.p + usage.c },
+  };
+}
+
+/** An SSE response from a list of data payloads (objects are JSON-encoded). */
+export function sseResponse(events: (unknown | string)[], init: ResponseInit = {}): Response {
+  const text = events.map((e) => `data: ${typeof e === "string" ? e : JSON.stringify(e)}\n\n`)
+    .join("");
+  return new Response(text, {
+    ...init,
+    headers: { "content-type": "text/event-stream", ...init.headers },
+  });
+}
