@@ -71,6 +71,8 @@ export interface GatewayOptions {
   warnings?: string[];
   /** Replaces the YAML a reload reads; defaults to the same YAML. */
   reloadYaml?: () => string;
+  /** Receives unexpected-error logs; silent by default. */
+  log?: (line: string) => void;
 }
 
 /** Builds a gateway from `yaml` and serves it on an ephemeral loopback port. */
@@ -102,7 +104,7 @@ export async function startGateway(
     holder,
     recorder,
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
-    log: () => {},
+    log: options.log ?? (() => {}),
   });
   const controller = new AbortController();
   const server = Deno.serve(

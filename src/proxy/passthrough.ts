@@ -87,7 +87,7 @@ export async function passthrough(
     });
   let upstream: Response;
   try {
-    upstream = await deps.fetch(channel.info.baseUrl + input.path, {
+    upstream = await deps.fetch(joinUpstreamPath(channel.info.baseUrl, input.path), {
       method: request.method,
       headers,
       body: hasBody ? request.body : undefined,
@@ -111,4 +111,18 @@ export async function passthrough(
   out.set("x-sluice-channel", channel.name);
   out.set("x-sluice-attempts", "1");
   return new Response(upstream.body, { status: upstream.status, headers: out });
+}
+
+/**
+ * Joins a client path to the channel's base URL. Native SDKs send the full path (`/v1/models`),
+ * so a path that already starts with the base URL's own path is joined at the origin rather than
+ * doubling it; anything else is relative to the base URL (`/models` → `<base>/models`).
+ */
+export function joinUpstreamPath(baseUrl: string, path: string): string {
+  const base = new URL(baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, "");
+  if (basePath && (path === basePath || path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`))) {
+    return base.origin + path;
+  }
+  return baseUrl + path;
 }
