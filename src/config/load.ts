@@ -60,18 +60,38 @@ function describeIssue(
   source: string,
 ): string {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-  const location = locate(doc, lines, path);
   const where = formatPath(path);
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys.map((k) => formatPath([...path, k]));
-    return `${source}${location}: unknown field ${keys.join(", ")}`;
+    return `${source}${locateKey(doc, lines, path, issue.keys[0])}: unknown field ${
+      keys.join(", ")
+    }`;
   }
+  const location = locate(doc, lines, path);
   return `${source}${location}: ${where || "(top level)"}: ${issue.message}`;
 }
 
 /** `["channels", 0, "timeout"]` → `channels[0].timeout` */
 export function formatPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
+}
+
+/** The position of the key `key` inside the map at `path`, so an unknown field points at itself. */
+function locateKey(
+  doc: YAML.Document,
+  lines: YAML.LineCounter,
+  path: (string | number)[],
+  key: string,
+): string {
+  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (YAML.isMap(map)) {
+    const pair = map.items.find((p) => YAML.isScalar(p.key) && p.key.value === key);
+    if (pair && YAML.isNode(pair.key) && pair.key.range) {
+      const at = lines.linePos(pair.key.range[0]);
+      return `:${at.line}:${at.col}`;
+    }
+  }
+  return locate(doc, lines, path);
 }
 
 function locate(doc: YAML.Document, lines: YAML.LineCounter, path: (string | number)[]): string {

@@ -26,7 +26,7 @@ Deno.test("parseConfig() fills defaults for an empty file", () => {
 
 Deno.test("parseConfig() names the file, line and path of an unknown field", () => {
   const [problem] = problems("server:\n  port: 1\n  hots: x\n");
-  assert.equal(problem, "gw.yaml:2:3: unknown field server.hots");
+  assert.equal(problem, "gw.yaml:3:3: unknown field server.hots");
 });
 
 Deno.test("parseConfig() names the channel field of a bad value", () => {
