@@ -87,6 +87,7 @@ export async function startGateway(
     buildGateway(parseConfig(text, "test.yaml", env), plugins, {
       warn,
       catalog: previous?.catalog,
+      health: previous?.health,
     });
   const holder = new GatewayHolder(
     build(yaml),

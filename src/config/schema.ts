@@ -61,6 +61,8 @@ export const Channel = z.strictObject({
   timeout: durationMs.optional(),
   /** Stream deadline. Inherits `defaults.stream_timeout`. */
   stream_timeout: durationMs.optional(),
+  /** Longest silence inside a stream. Inherits `defaults.stream_idle_timeout`. */
+  stream_idle_timeout: durationMs.optional(),
   /** The upstream serves stream requests; when false they are served by converting. */
   stream: z.boolean().default(true),
   /** The upstream serves non-stream requests; when false they are served by converting. */
@@ -92,7 +94,8 @@ export const GatewayKey = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
-export const Strategy = z.enum(["priority", "cost", "quota", "latency"]);
+// `quota` (most remaining quota first) arrives with the quota module.
+export const Strategy = z.enum(["priority", "cost", "latency"]);
 
 export const Config = z.strictObject({
   server: z.strictObject({
@@ -118,6 +121,8 @@ export const Config = z.strictObject({
     max_response_bytes: sizeBytes.default(10 * 1024 * 1024),
     /** @default "4MiB" */
     max_request_bytes: sizeBytes.default(4 * 1024 * 1024),
+    /** Longest silence inside a stream before it is ended as failed. @default "60s" */
+    stream_idle_timeout: durationMs.default(60_000),
     /** How long a fetched model list is trusted. @default "10m" */
     models_ttl: durationMs.default(600_000),
   }).prefault({}),
@@ -132,6 +137,15 @@ export const Config = z.strictObject({
     max_attempts: z.number().int().min(1).max(50).default(6),
     /** Most time spent on one client request across attempts before the first byte. @default "120s" */
     max_total_time: durationMs.default(120_000),
+    /** When a failing channel is taken out of rotation, and for how long. */
+    breaker: z.strictObject({
+      /** Consecutive failures that open the breaker. @default 3 */
+      failures: z.number().int().min(1).default(3),
+      /** First cooldown; doubles on each re-trip. @default "30s" */
+      cooldown: durationMs.default(30_000),
+      /** Longest cooldown. @default "5m" */
+      max_cooldown: durationMs.default(300_000),
+    }).prefault({}),
   }).prefault({}),
   log: z.strictObject({
     /** One line per request on stdout. @default true */

@@ -9,6 +9,7 @@ import type { Config } from "../config/schema.ts";
 import type { PluginSet } from "../plugin/discover.ts";
 import { ModelCatalog } from "../routing/catalog.ts";
 import { buildChannels, type Channel } from "../routing/channel.ts";
+import { ChannelHealth } from "../routing/health.ts";
 
 export interface Gateway {
   readonly config: Config;
@@ -18,12 +19,16 @@ export interface Gateway {
   readonly skipped: readonly { name: string; reason: string }[];
   readonly keys: KeyRing;
   readonly catalog: ModelCatalog;
+  /** Breakers and latency per channel; survives reloads. */
+  readonly health: ChannelHealth;
   readonly plugins: PluginSet;
 }
 
 export interface BuildOptions {
   /** Carried over from the previous snapshot so fetched model lists survive a reload. */
   catalog?: ModelCatalog;
+  /** Carried over so a reload does not forget which channels are failing. */
+  health?: ChannelHealth;
   fetch?: typeof fetch;
   warn?: (line: string) => void;
 }
@@ -48,6 +53,12 @@ export function buildGateway(
   const catalog = options.catalog ??
     new ModelCatalog({ ttl: loaded.config.defaults.models_ttl, fetch: options.fetch, warn });
   catalog.ttl = loaded.config.defaults.models_ttl;
+  const breaker = loaded.config.routing.breaker;
+  const health = options.health ?? new ChannelHealth();
+  health.failures = breaker.failures;
+  health.cooldownMs = breaker.cooldown;
+  health.maxCooldownMs = breaker.max_cooldown;
+  health.retain(built.channels.map((c) => c.name));
   return {
     config: loaded.config,
     source: loaded.source,
@@ -56,6 +67,7 @@ export function buildGateway(
     skipped: built.skipped,
     keys,
     catalog,
+    health,
     plugins,
   };
 }

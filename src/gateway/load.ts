@@ -32,6 +32,7 @@ export async function loadGateway(options: LoadOptions, previous?: Gateway): Pro
   const plugins = await discoverPlugins(options.pluginsDir);
   return buildGateway(loaded, plugins, {
     catalog: previous?.catalog,
+    health: previous?.health,
     fetch: options.fetch,
     warn: options.warn,
   });

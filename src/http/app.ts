@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     throw new GatewayError(404, "Unknown path", { code: "unknown_path" });
   });
 
-  app.route("/", healthRoutes(holder, deps.startedAt ?? Date.now()));
+  app.route("/", healthRoutes(holder, deps.startedAt ?? Date.now(), fetchFn));
   app.route("/", adminRoutes(holder));
 
   const auth = gatewayAuth({

@@ -38,6 +38,8 @@ export interface AttemptInput {
   requestId: string;
   /** Aborted when the client disconnects. */
   clientSignal: AbortSignal;
+  /** `performance.now()` by which the first byte must arrive (the request's total budget). */
+  deadline: number;
   maxResponseBytes: number;
   fetch: typeof fetch;
   /** Renders a mid-stream error for the client's dialect. */
@@ -94,13 +96,22 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
   const { channel, upstreamModel } = input.candidate;
   const plugin = channel.plugin;
   const apiKey = channel.keys.pick();
-  const timeoutMs = input.stream ? channel.streamTimeout : channel.timeout;
+  // Before the first byte, an attempt may use neither more than its channel's timeout nor more
+  // than what is left of the request's budget. A stream, once flowing, has its own deadline.
+  const firstByteMs = Math.max(1, Math.min(channel.timeout, input.deadline - performance.now()));
+  const timeoutMs = input.stream ? channel.streamTimeout : firstByteMs;
   const upstreamAbort = new AbortController();
   const signal = AbortSignal.any([
     input.clientSignal,
     upstreamAbort.signal,
     AbortSignal.timeout(timeoutMs),
   ]);
+  const firstByteTimer = input.stream
+    ? setTimeout(
+      () => upstreamAbort.abort(new DOMException("First byte timeout", "TimeoutError")),
+      firstByteMs,
+    )
+    : undefined;
   const ctx: RequestContext<unknown> = {
     channel: channel.info,
     endpoint: input.endpoint,
@@ -143,11 +154,12 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
         signal,
       });
   } catch (error) {
+    clearTimeout(firstByteTimer);
     if (input.clientSignal.aborted) throw new ClientGoneError("Client disconnected");
     if (isTimeout(error, signal)) {
       return fail({
         status: 504,
-        message: `Upstream "${channel.name}" timed out after ${timeoutMs / 1000}s`,
+        message: `Upstream "${channel.name}" timed out after ${seconds(firstByteMs)}`,
         type: "timeout_error",
         code: "upstream_timeout",
         kind: "timeout",
@@ -172,6 +184,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
   try {
     if (upstream.status >= 400) return await failureFrom(upstream, ctx, input, fail);
     if (input.stream) {
+      const idleMs = channel.streamIdleTimeout;
       const started2 = await startStream({
         upstream: upstream.body ?? new Response("").body!,
         plugin,
@@ -179,10 +192,12 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
         openAIStyle: input.endpoint === "chat" || input.endpoint === "completions",
         clientWantsUsage: input.clientWantsUsage,
         maxBytes: input.maxResponseBytes,
+        idleMs,
         errorEvent: input.errorEvent,
-        abortUpstream: () => upstreamAbort.abort(),
+        abortUpstream: (reason) => upstreamAbort.abort(reason),
         onEnd: input.onStreamEnd,
       });
+      clearTimeout(firstByteTimer);
       if (!started2.ok) {
         if (input.clientSignal.aborted) throw new ClientGoneError("Client disconnected");
         const status = started2.error.status;
@@ -230,6 +245,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
       upstreamMs,
     };
   } catch (error) {
+    clearTimeout(firstByteTimer);
     if (error instanceof ClientGoneError || input.clientSignal.aborted) {
       throw new ClientGoneError("Client disconnected");
     }
@@ -246,7 +262,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     if (isTimeout(error, signal)) {
       return fail({
         status: 504,
-        message: `Upstream "${channel.name}" timed out after ${timeoutMs / 1000}s`,
+        message: `Upstream "${channel.name}" timed out after ${seconds(timeoutMs)}`,
         type: "timeout_error",
         code: "upstream_timeout",
         kind: "timeout",
@@ -316,6 +332,10 @@ function fromUpstreamError(error: UpstreamError) {
     type: error.type,
     code: null,
   };
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${Math.round(ms / 100) / 10}s`;
 }
 
 function isTimeout(error: unknown, signal: AbortSignal): boolean {

@@ -5,8 +5,8 @@
 import type { GatewayKey } from "../auth/key_ring.ts";
 import type { Gateway } from "../gateway/build.ts";
 import { GatewayError } from "../http/errors.ts";
-import { type Resolution, resolve } from "../routing/resolve.ts";
-import { orderByPriority } from "../routing/select.ts";
+import { type Candidate, type Resolution, resolve } from "../routing/resolve.ts";
+import { orderCandidates } from "../routing/select.ts";
 import type { Recorder } from "../stats/record.ts";
 import type { Ingress } from "./ingress.ts";
 import { relay } from "./relay.ts";
@@ -32,7 +32,13 @@ export interface DispatchDeps {
 export async function dispatch(input: DispatchInput, deps: DispatchDeps): Promise<Response> {
   const { gateway } = input;
   const resolution = await resolveWithDiscovery(input);
-  const candidates = orderByPriority(resolution.candidates, deps.random);
+  const routing = gateway.config.routing;
+  const candidates = orderCandidates(withinContext(resolution.candidates, input), {
+    strategy: routing.models[resolution.model]?.strategy ?? routing.strategy,
+    health: gateway.health,
+    model: resolution.model,
+    random: deps.random,
+  });
   return await relay({
     ingress: input.ingress,
     stream: input.stream,
@@ -47,10 +53,28 @@ export async function dispatch(input: DispatchInput, deps: DispatchDeps): Promis
   }, {
     fetch: deps.fetch,
     recorder: deps.recorder,
+    health: gateway.health,
     maxAttempts: gateway.config.routing.max_attempts,
     maxTotalMs: gateway.config.routing.max_total_time,
     maxResponseBytes: gateway.config.defaults.max_response_bytes,
   });
+}
+
+/** Drops channels whose context window the prompt would overflow. */
+function withinContext(candidates: Candidate[], input: DispatchInput): Candidate[] {
+  const limited = candidates.filter((c) => c.channel.config.max_context_tokens !== undefined);
+  if (limited.length === 0) return candidates;
+  const tokens = input.ingress.estimatePromptTokens();
+  const fitting = candidates.filter((c) =>
+    tokens <= (c.channel.config.max_context_tokens ?? Number.POSITIVE_INFINITY)
+  );
+  if (fitting.length > 0) return fitting;
+  const largest = Math.max(...candidates.map((c) => c.channel.config.max_context_tokens!));
+  throw new GatewayError(
+    400,
+    `This model's maximum context length is ${largest} tokens, but the prompt is about ${tokens} tokens`,
+    { code: "context_length_exceeded", param: "messages" },
+  );
 }
 
 /** Resolves; if the model is unknown while some channels' lists are still unfetched, fetches

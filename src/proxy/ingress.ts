@@ -7,6 +7,7 @@
 import { GatewayError, openAIErrorResponse } from "../http/errors.ts";
 import type { Endpoint, SseEvent, UpstreamError } from "../plugin/contract.ts";
 import type { Channel } from "../routing/channel.ts";
+import { estimatePromptTokens, estimateTokens } from "../formats/tokens.ts";
 
 /** How one channel is called for this request. */
 export interface PreparedCall {
@@ -21,6 +22,8 @@ export interface PreparedCall {
 export interface Ingress {
   /** The client's endpoint, for routing and records. */
   readonly endpoint: Endpoint;
+  /** The prompt's size in tokens, estimated, for context-window routing. */
+  estimatePromptTokens(): number;
   prepare(channel: Channel): PreparedCall;
   /** Turns a successful answer (JSON or SSE) into the client's dialect. */
   finish(response: Response, call: PreparedCall, model: string): Response;
@@ -39,6 +42,10 @@ export function openAIIngress(
   const call: PreparedCall = { endpoint, body, converted: false, clientWantsUsage };
   return {
     endpoint,
+    estimatePromptTokens: () =>
+      Array.isArray(body.messages)
+        ? estimatePromptTokens(body.messages)
+        : estimateTokens(JSON.stringify(body.prompt ?? body.input ?? "")),
     prepare: () => call,
     finish: (response) => response,
     errorResponse: (error) => openAIErrorResponse(error),

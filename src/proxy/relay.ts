@@ -1,11 +1,14 @@
 /**
  * The failover loop: try candidates in order until one answers. 5xx retry the same channel with
  * backoff (up to its `retry`), then move on; 401/403/429, timeouts and connection errors move on
- * at once; other 4xx go back to the client unchanged. Attempts are bounded in number and in total
- * time. With nothing left the client gets 502 (504 if every attempt timed out) listing attempts.
+ * at once; other 4xx go back to the client unchanged. Channels whose breaker is open are skipped.
+ * Attempts are bounded in number and in total time. With nothing left the client gets 502 (504
+ * if every attempt timed out, 429 if every upstream was rate limited, 503 if every channel was
+ * cooling down), listing the attempts but never a key.
  */
 import type { GatewayKey } from "../auth/key_ring.ts";
 import { GatewayError } from "../http/errors.ts";
+import type { ChannelHealth } from "../routing/health.ts";
 import type { Candidate } from "../routing/resolve.ts";
 import type { Recorder, RequestRecord } from "../stats/record.ts";
 import { attempt, type AttemptFailure, ClientGoneError } from "./attempt.ts";
@@ -32,6 +35,7 @@ export interface RelayRequest {
 export interface RelayDeps {
   fetch: typeof fetch;
   recorder: Recorder;
+  health: ChannelHealth;
   maxAttempts: number;
   maxTotalMs: number;
   maxResponseBytes: number;
@@ -51,11 +55,17 @@ export interface AttemptSummary {
 const REJECTED_KEY_MS = 5 * 60_000;
 
 export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Response> {
+  const { health } = deps;
   const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const backoff = deps.backoffMs ?? 100;
   const deadline = request.startedAt + deps.maxTotalMs;
   const attempts: AttemptSummary[] = [];
+  const cooling: Candidate[] = [];
   let upstreamMs = 0;
+  let ttfb: number | undefined;
+  let last: AttemptFailure | undefined;
+  let inFlight: string | undefined;
+
   const record = (r: Partial<RequestRecord> & { status: number }) =>
     deps.recorder.record({
       time: request.time,
@@ -71,14 +81,17 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
       ...r,
     });
 
-  let last: AttemptFailure | undefined;
-  let ttfb: number | undefined;
   try {
     outer: for (const candidate of request.candidates) {
-      for (let tryIndex = 0; tryIndex <= candidate.channel.retry; tryIndex++) {
+      const { channel } = candidate;
+      for (let tryIndex = 0; tryIndex <= channel.retry; tryIndex++) {
         if (attempts.length >= deps.maxAttempts || performance.now() >= deadline) break outer;
-        const channel = candidate.channel.name;
-        const call = request.ingress.prepare(candidate.channel);
+        if (!health.tryAcquire(channel.name)) {
+          if (tryIndex === 0) cooling.push(candidate);
+          continue outer;
+        }
+        inFlight = channel.name;
+        const call = request.ingress.prepare(channel);
         const result = await attempt({
           candidate,
           endpoint: call.endpoint,
@@ -88,33 +101,47 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
           requestedModel: request.requestedModel,
           requestId: request.requestId,
           clientSignal: request.clientSignal,
+          deadline,
           maxResponseBytes: deps.maxResponseBytes,
           fetch: deps.fetch,
           errorEvent: (error) => request.ingress.errorEvent(error, call),
-          onStreamEnd: (summary: StreamSummary) =>
+          onStreamEnd: (summary: StreamSummary) => {
+            if (summary.error && !summary.clientGone) health.failure(channel.name, summary.error);
             record({
-              channel,
+              channel: channel.name,
               status: summary.clientGone ? 499 : 200,
               usage: summary.usage,
               ttfbMs: ttfb,
               error: summary.error,
-            }),
+            });
+          },
         });
+        inFlight = undefined;
         upstreamMs += result.upstreamMs;
         if (result.ok) {
-          attempts.push({ channel, status: 200, error: "" });
+          health.success(channel.name, result.upstreamMs);
+          attempts.push({ channel: channel.name, status: 200, error: "" });
           ttfb = performance.now() - request.startedAt;
           const response = call.converted
             ? request.ingress.finish(result.response, call, request.model)
             : result.response;
-          response.headers.set("x-sluice-channel", channel);
-          response.headers.set("x-sluice-attempts", String(attempts.length));
-          if (!request.stream) record({ channel, status: 200, usage: result.usage, ttfbMs: ttfb });
+          stamp(response, channel.name, attempts.length);
+          if (!request.stream) {
+            record({ channel: channel.name, status: 200, usage: result.usage, ttfbMs: ttfb });
+          }
           return response;
         }
         last = result;
-        attempts.push({ channel, status: result.status, error: result.message });
-        if (result.keyRejected) candidate.channel.keys.setAside(result.key, REJECTED_KEY_MS);
+        attempts.push({ channel: channel.name, status: result.status, error: result.message });
+        if (result.keyRejected) channel.keys.setAside(result.key, REJECTED_KEY_MS);
+        if (blamesChannel(result, channel.keys.size, channel.keys.asideCount())) {
+          const pause = result.status === 429 || result.status === 503
+            ? result.retryAfter
+            : undefined;
+          health.failure(channel.name, result.message, pause === undefined ? undefined : pause * 1000);
+        } else {
+          health.release(channel.name);
+        }
         if (result.action === "return") {
           // The upstream's own error body is returned unchanged when it already speaks the
           // client's dialect; converted calls get the error re-rendered.
@@ -125,18 +152,18 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
                 code: result.code === null ? null : String(result.code),
               }),
             );
-          response.headers.set("x-sluice-channel", channel);
-          response.headers.set("x-sluice-attempts", String(attempts.length));
-          record({ channel, status: result.status, error: result.message });
+          stamp(response, channel.name, attempts.length);
+          record({ channel: channel.name, status: result.status, error: result.message });
           return response;
         }
-        if (result.action !== "retry" || tryIndex === candidate.channel.retry) break;
+        if (result.action !== "retry" || tryIndex === channel.retry) break;
         const wait = Math.min(backoff * 2 ** tryIndex * (0.5 + Math.random()), 2_000);
         if (performance.now() + wait >= deadline) break outer;
         await sleep(wait);
       }
     }
   } catch (error) {
+    if (inFlight !== undefined) health.release(inFlight);
     if (error instanceof ClientGoneError) {
       record({ status: 499, error: "client disconnected" });
       return new Response(null, { status: 499 });
@@ -144,24 +171,59 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
     throw error;
   }
 
-  const allTimedOut = attempts.length > 0 && attempts.every((a) => a.status === 504);
-  const status = allTimedOut ? 504 : 502;
-  const error = new GatewayError(
+  const error = exhausted(attempts, cooling, last, health);
+  record({ status: error.status, error: error.message, channel: attempts.at(-1)?.channel });
+  throw error;
+}
+
+function stamp(response: Response, channel: string, attempts: number): void {
+  response.headers.set("x-sluice-channel", channel);
+  response.headers.set("x-sluice-attempts", String(attempts));
+}
+
+/** Whether a failure says the channel itself is unwell (rather than the request or one key). */
+function blamesChannel(failure: AttemptFailure, keys: number, keysAside: number): boolean {
+  if (failure.keyRejected) return keysAside >= keys;
+  if (failure.kind !== "http") return true;
+  return failure.status >= 500 || failure.status === 429;
+}
+
+/** The error for a request that no candidate could serve. */
+function exhausted(
+  attempts: AttemptSummary[],
+  cooling: Candidate[],
+  last: AttemptFailure | undefined,
+  health: ChannelHealth,
+): GatewayError {
+  const list = attempts.map((a, i) => `#${i + 1} ${a.channel} → ${a.status} ${a.error}`).join("; ");
+  if (attempts.length === 0 && cooling.length > 0) {
+    const backAt = Math.min(...cooling.map((c) => health.availableAt(c.channel.name)));
+    const seconds = Math.max(1, Math.ceil((backAt - Date.now()) / 1000));
+    return new GatewayError(
+      503,
+      `Every channel for this model is cooling down after failures (${
+        cooling.map((c) => c.channel.name).join(", ")
+      }); retry in ${seconds}s`,
+      { code: "channels_unavailable", headers: { "retry-after": String(seconds) } },
+    );
+  }
+  const all = (status: number) => attempts.length > 0 && attempts.every((a) => a.status === status);
+  const status = all(504) ? 504 : all(429) ? 429 : 502;
+  const headers: Record<string, string> = { "x-sluice-attempts": String(attempts.length) };
+  if (last?.retryAfter !== undefined) headers["retry-after"] = String(Math.ceil(last.retryAfter));
+  return new GatewayError(
     status,
     attempts.length === 0
-      ? "No attempt was made within the time limit"
-      : `All ${attempts.length} attempt${attempts.length === 1 ? "" : "s"} failed: ${
-        attempts.map((a, i) => `#${i + 1} ${a.channel} → ${a.status} ${a.error}`).join("; ")
-      }`,
+      ? "No attempt could be made within the request's time budget"
+      : `All ${attempts.length} attempt${attempts.length === 1 ? "" : "s"} failed: ${list}`,
     {
-      code: allTimedOut ? "upstream_timeout" : "all_upstreams_failed",
-      headers: {
-        "x-sluice-attempts": String(attempts.length),
-        ...(last?.retryAfter !== undefined ? { "retry-after": String(last.retryAfter) } : {}),
-      },
+      code: status === 504
+        ? "upstream_timeout"
+        : status === 429
+        ? "upstream_rate_limited"
+        : "all_upstreams_failed",
+      headers,
       details: { attempts },
     },
   );
-  record({ status, error: error.message, channel: attempts.at(-1)?.channel });
-  throw error;
 }

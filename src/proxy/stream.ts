@@ -27,10 +27,12 @@ export interface StreamRelayInput {
   /** The client asked for the usage chunk; otherwise the one the gateway asked for is dropped. */
   clientWantsUsage: boolean;
   maxBytes: number;
+  /** Longest silence between upstream events once the stream flows. */
+  idleMs: number;
   /** Renders an error as the last event of a committed stream. */
   errorEvent(error: UpstreamError): SseEvent;
-  /** Cancels the upstream call (client gone). */
-  abortUpstream(): void;
+  /** Cancels the upstream call (client gone, or silent too long). */
+  abortUpstream(reason?: unknown): void;
   onEnd(summary: StreamSummary): void;
 }
 
@@ -117,7 +119,7 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
     async pull(controller) {
       try {
         while (true) {
-          const { done, value } = await reader.read();
+          const { done, value } = await readWithin(reader, input.idleMs, input.abortUpstream);
           if (done) {
             const tail = finish();
             if (tail) controller.enqueue(encoder.encode(tail));
@@ -165,6 +167,27 @@ function passThrough(event: SseEvent, first: boolean): SseEvent[] {
     }
   }
   return [event];
+}
+
+/** A read that gives up, aborting the upstream, after `ms` of silence. */
+async function readWithin<T>(
+  reader: ReadableStreamDefaultReader<T>,
+  ms: number,
+  abort: (reason: unknown) => void,
+): Promise<ReadableStreamReadResult<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new UpstreamError(504, `Upstream stream was silent for ${ms / 1000}s`, "timeout_error");
+      abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    return await Promise.race([reader.read(), idle]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function asUpstreamError(error: unknown, ctx: StreamContext<unknown, unknown>): UpstreamError {

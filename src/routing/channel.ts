@@ -19,6 +19,7 @@ export interface Channel {
   readonly retry: number;
   readonly timeout: number;
   readonly streamTimeout: number;
+  readonly streamIdleTimeout: number;
   /** Endpoints the upstream serves natively. */
   readonly endpoints: ReadonlySet<Endpoint>;
 }
@@ -106,6 +107,7 @@ export function buildChannels(
       retry: channel.retry ?? config.defaults.retry,
       timeout: channel.timeout ?? config.defaults.timeout,
       streamTimeout: channel.stream_timeout ?? config.defaults.stream_timeout,
+      streamIdleTimeout: channel.stream_idle_timeout ?? config.defaults.stream_idle_timeout,
       endpoints: new Set(plugin.endpoints ?? DEFAULT_ENDPOINTS),
     });
   });

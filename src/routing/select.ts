@@ -1,15 +1,42 @@
 /**
- * The order in which candidates are tried. `priority`: the lowest priority group first, and
- * inside a group a weighted random order (a channel with twice the weight goes first twice as
- * often). Every candidate stays in the list so failover can reach it.
+ * The order in which candidates are tried, by strategy:
+ * - `priority`: the lowest priority group first; inside a group a weighted random order (a
+ *   channel with twice the weight goes first twice as often);
+ * - `cost`: cheapest first by the channels' price for the model (no price: last), ties by priority;
+ * - `latency`: lowest recent latency first (never measured: first, so it gets measured).
+ * Channels whose breaker is open go last, soonest back first; the relay skips them while they
+ * stay unavailable. Every candidate stays in the list so failover can reach it.
  */
+import type { Strategy } from "../config/schema.ts";
+import type { ChannelHealth } from "./health.ts";
+import { priceFor } from "./price.ts";
 import type { Candidate } from "./resolve.ts";
 
-/** Orders candidates by priority, then weighted random within each priority. */
-export function orderByPriority(
-  candidates: readonly Candidate[],
-  random = Math.random,
-): Candidate[] {
+export interface SelectOptions {
+  strategy: Strategy;
+  health: ChannelHealth;
+  /** The model after aliases, for price lookups. */
+  model: string;
+  random?: () => number;
+}
+
+export function orderCandidates(candidates: readonly Candidate[], options: SelectOptions): Candidate[] {
+  const random = options.random ?? Math.random;
+  const ordered = options.strategy === "cost"
+    ? byKey(candidates, (c) => blendedPrice(c, options.model), random)
+    : options.strategy === "latency"
+    ? byKey(candidates, (c) => options.health.latency(c.channel.name) ?? 0, random)
+    : orderByPriority(candidates, random);
+  const up = ordered.filter((c) => options.health.available(c.channel.name));
+  const down = ordered.filter((c) => !options.health.available(c.channel.name))
+    .sort((a, b) =>
+      options.health.availableAt(a.channel.name) - options.health.availableAt(b.channel.name)
+    );
+  return [...up, ...down];
+}
+
+/** Orders by priority, then weighted random within each priority. */
+export function orderByPriority(candidates: readonly Candidate[], random = Math.random): Candidate[] {
   const groups = new Map<number, Candidate[]>();
   for (const candidate of candidates) {
     const priority = candidate.channel.config.priority;
@@ -37,4 +64,21 @@ export function weightedShuffle(items: readonly Candidate[], random = Math.rando
     out.push(pool.splice(index, 1)[0]);
   }
   return [...out, ...zero];
+}
+
+/** Sorts by `key` ascending; equal keys keep the priority/weight order among themselves. */
+function byKey(
+  candidates: readonly Candidate[],
+  key: (c: Candidate) => number,
+  random: () => number,
+): Candidate[] {
+  const base = orderByPriority(candidates, random);
+  const rank = new Map(base.map((c, i) => [c, i]));
+  return base.sort((a, b) => key(a) - key(b) || rank.get(a)! - rank.get(b)!);
+}
+
+/** Price of an even mix of input and output tokens; unpriced channels sort last. */
+function blendedPrice(candidate: Candidate, model: string): number {
+  const price = priceFor(candidate.channel.config.price, model, candidate.upstreamModel);
+  return price ? price.input + price.output : Number.POSITIVE_INFINITY;
 }
