@@ -35,7 +35,10 @@ export default definePlugin({
       headers: ctx.apiKey ? { authorization: `Bearer ${ctx.apiKey}` } : {},
       signal: ctx.signal,
     });
-    if (!res.ok) throw new Error(`GET /models answered ${res.status}`);
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`GET /models answered ${res.status}`);
+    }
     const list = await res.json() as { data?: { id?: unknown }[] };
     return (list.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string");
   },

@@ -1,0 +1,150 @@
+/**
+ * Azure OpenAI. Same bodies as OpenAI; three differences:
+ *
+ * - URL: `{base_url}/openai/deployments/{deployment}/{path}?api-version=…`, or with
+ *   `api: v1` the newer `{base_url}/openai/v1/{path}` (no api-version; `model` names the
+ *   deployment). `base_url` is the resource endpoint, `https://NAME.openai.azure.com`.
+ * - Key in the `api-key` header, not `Authorization: Bearer`.
+ * - Errors: content-filter 400s (`code: content_filter`, `innererror.content_filter_result`)
+ *   and `DeploymentNotFound` 404s become clear OpenAI errors; the status is kept.
+ *
+ * Sources (checked 2026-11):
+ * - learn.microsoft.com/azure/ai-foundry/openai/reference — data plane inference, latest GA
+ *   `2024-10-21`; `api-key` header; `POST {endpoint}/openai/deployments/{id}/chat/completions`
+ *   (also `/completions`, `/embeddings`); the body's `model` is accepted and ignored there.
+ * - learn.microsoft.com/azure/foundry/openai/api-version-lifecycle — v1 API (GA since 2025-08):
+ *   `{endpoint}/openai/v1/`, no `api-version`, `model` is the deployment name.
+ * - `stream_options.include_usage` is accepted since 2024-08-01-preview and in 2024-10-21 GA.
+ * - Content filter error shape: `{error:{code:"content_filter", status:400,
+ *   innererror:{code:"ResponsibleAIPolicyViolation", content_filter_result:{hate:{filtered,
+ *   severity}, …}}}}` (Azure OpenAI content filtering docs).
+ */
+import { definePlugin, type UpstreamFailure, z } from "../src/plugin/contract.ts";
+import { samplesText } from "./_compat.ts";
+
+export const azureOptions = z.strictObject({
+  /** Which API surface to call. @default "deployments" */
+  api: z.enum(["deployments", "v1"]).default("deployments"),
+  /** Dated API version for the deployments surface. @default "2024-10-21" (latest GA) */
+  api_version: z.string().regex(
+    /^\d{4}-\d{2}-\d{2}(-preview)?$/,
+    'Expected a dated version such as "2024-10-21" or "2025-04-01-preview"',
+  ).default("2024-10-21"),
+  /** Model name → deployment name. A model not listed is used as its own deployment name. */
+  deployments: z.record(z.string(), z.string().min(1)).default({}),
+  /** Ask streams for a final usage chunk. @default true */
+  stream_usage: z.boolean().default(true),
+});
+export type AzureOptions = z.infer<typeof azureOptions>;
+
+const PATHS = { chat: "/chat/completions", completions: "/completions", embeddings: "/embeddings" };
+
+/** The Azure URL for one call. `baseUrl` may already end in `/openai` or `/openai/v1`. */
+export function azureUrl(
+  baseUrl: string,
+  endpoint: keyof typeof PATHS,
+  deployment: string,
+  options: Pick<AzureOptions, "api" | "api_version">,
+): URL {
+  const root = baseUrl.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
+  if (options.api === "v1") return new URL(`${root}/openai/v1${PATHS[endpoint]}`);
+  const url = new URL(
+    `${root}/openai/deployments/${encodeURIComponent(deployment)}${PATHS[endpoint]}`,
+  );
+  url.searchParams.set("api-version", options.api_version);
+  return url;
+}
+
+interface AzureError {
+  code?: unknown;
+  message?: unknown;
+  innererror?: { code?: unknown; content_filter_result?: unknown };
+}
+
+/** `hate: medium, violence: high` from a content filter result, or "". */
+function filteredCategories(result: unknown): string {
+  if (typeof result !== "object" || result === null) return "";
+  return Object.entries(result as Record<string, { filtered?: unknown; severity?: unknown }>)
+    .filter(([, v]) => v?.filtered === true)
+    .map(([name, v]) => typeof v.severity === "string" ? `${name}: ${v.severity}` : name)
+    .join(", ");
+}
+
+function typeFor(status: number): string {
+  if (status === 401 || status === 403) return "authentication_error";
+  if (status === 429) return "rate_limit_error";
+  if (status >= 500) return "upstream_error";
+  return "invalid_request_error";
+}
+
+/** Azure's error bodies as OpenAI errors; undefined when the body is not one of Azure's. */
+export function azureFailure(status: number, body: unknown): UpstreamFailure | undefined {
+  const outer = body as { error?: AzureError; message?: unknown; statusCode?: unknown };
+  // API Management in front of Azure answers `{ statusCode, message }` (bad key, quota).
+  const error: AzureError | undefined = typeof outer?.error === "object" && outer.error !== null
+    ? outer.error
+    : typeof outer?.message === "string"
+    ? { message: outer.message, code: outer.statusCode }
+    : undefined;
+  if (!error) return undefined;
+  const code = error.code === undefined || error.code === null ? "" : String(error.code);
+  const message = typeof error.message === "string" ? error.message : `Azure answered ${status}`;
+  if (code === "content_filter" || error.innererror?.code === "ResponsibleAIPolicyViolation") {
+    const categories = filteredCategories(error.innererror?.content_filter_result);
+    return {
+      status,
+      message: `Azure OpenAI's content filter blocked the prompt${
+        categories ? ` (${categories})` : ""
+      }: ${message}`,
+      type: "invalid_request_error",
+      code: "content_filter",
+    };
+  }
+  if (code === "DeploymentNotFound") {
+    return {
+      status,
+      message: `${message} Map model names to deployment names with the channel's ` +
+        `"options.deployments".`,
+      type: "invalid_request_error",
+      code: "model_not_found",
+    };
+  }
+  return { status, message, type: typeFor(status), code: code || null };
+}
+
+export default definePlugin({
+  name: "azure",
+  description: "Azure OpenAI deployments (api-key auth, api-version or the v1 API)",
+  options: azureOptions,
+
+  rewriteRequest(request, ctx) {
+    if (
+      ctx.endpoint !== "chat" && ctx.endpoint !== "completions" && ctx.endpoint !== "embeddings"
+    ) {
+      return;
+    }
+    const o = ctx.channel.options;
+    const deployment = o.deployments[ctx.model] ?? ctx.model;
+    const body = request.body as Record<string, unknown>;
+    request.url = azureUrl(ctx.channel.baseUrl, ctx.endpoint, deployment, o);
+    if (o.api === "v1") body.model = deployment;
+    if (ctx.stream && o.stream_usage && samplesText(ctx.endpoint)) {
+      const streamOptions = (body.stream_options ?? {}) as Record<string, unknown>;
+      body.stream_options = { ...streamOptions, include_usage: true };
+    }
+  },
+
+  injectHeaders(headers, ctx) {
+    if (ctx.apiKey) headers.set("api-key", ctx.apiKey);
+  },
+
+  transformError(status, body) {
+    return azureFailure(status, body);
+  },
+
+  // Listing deployments needs the management API (Entra ID, not the api-key), so the
+  // configured mapping is the list.
+  listModels(ctx) {
+    return Promise.resolve(Object.keys(ctx.channel.options.deployments));
+  },
+});

@@ -1,0 +1,54 @@
+/**
+ * Moonshot AI (Kimi): the `openai` plugin plus Kimi's fixed sampling and cache counter.
+ *
+ * Differences from `openai`:
+ * - Kimi K2/K3 models fix their sampling: any `temperature` but 1 is refused with 400 "invalid
+ *   temperature: only 1 is allowed for this model", and `top_p`, `n` and both penalties are
+ *   fixed too. For `kimi-*` models the gateway drops `temperature`, `top_p`,
+ *   `presence_penalty` and `frequency_penalty` so OpenAI clients' defaults do not fail
+ *   (`n` is left: silently returning fewer choices would be worse than the upstream's error).
+ *   Turn off with `options.fixed_sampling: false`.
+ * - `usage.cached_tokens` (Moonshot's counter) is read as cached prompt tokens, and usage is
+ *   also found inside `choices[0]`, where older streams put it.
+ * - Default host is the China platform; international accounts set `base_url` to
+ *   https://api.moonshot.ai/v1 (keys are per platform).
+ *
+ * Sources (checked 2026-11):
+ * - https://platform.moonshot.ai/docs/api/chat (platform.kimi.ai) — OpenAI-compatible,
+ *   `Authorization: Bearer`, https://api.moonshot.cn/v1 and https://api.moonshot.ai/v1,
+ *   `GET /v1/models` lists the models available to the key.
+ * - https://platform.kimi.ai/docs/api/models-overview — parameter constraints per model;
+ *   opencode#27796, getcoherence/studio v0.3.30: the 400 for temperature ≠ 1 on kimi-k2.x.
+ * - Pricing: platform.moonshot.ai/docs/pricing (kimi-k2.6 $0.95 in / $4.00 out, $0.16 cached).
+ */
+import { definePlugin, z } from "../src/plugin/contract.ts";
+import { samplesText, usageWithCachedField } from "./_compat.ts";
+import openai, { openaiOptions } from "./openai.ts";
+
+export const moonshotOptions = openaiOptions.extend({
+  /** Drop sampling parameters that `kimi-*` models refuse to change. @default true */
+  fixed_sampling: z.boolean().default(true),
+});
+
+const FIXED = ["temperature", "top_p", "presence_penalty", "frequency_penalty"];
+
+export default definePlugin<z.infer<typeof moonshotOptions>>({
+  ...openai,
+  name: "moonshot",
+  description: "Moonshot AI / Kimi (OpenAI-compatible, fixed sampling on Kimi models)",
+  defaults: { base_url: "https://api.moonshot.cn/v1" },
+  options: moonshotOptions,
+
+  async rewriteRequest(request, ctx) {
+    await openai.rewriteRequest?.(request, ctx);
+    if (
+      ctx.channel.options.fixed_sampling && samplesText(ctx.endpoint) &&
+      ctx.model.startsWith("kimi-")
+    ) {
+      const body = request.body as Record<string, unknown>;
+      for (const field of FIXED) delete body[field];
+    }
+  },
+
+  extractUsage: usageWithCachedField("cached_tokens"),
+});
