@@ -13,7 +13,7 @@ interface Running {
   process: Deno.ChildProcess;
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
 }
 
 async function startMain(configPath: string, env: Record<string, string> = {}): Promise<Running> {
-  const port = await freePort();
+  const port = freePort();
   const process = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -105,7 +105,10 @@ Deno.test("main: hot reload on file change, admin reload and SIGHUP; bad files a
     await until(async () => (await models(gw.url)).length === 2, "file-change reload");
 
     // 2. A bad file keeps the running config and says why, naming file, line and field.
-    await Deno.writeTextFile(path, config(["a", "b"]).replace("plugin: echo", "plugin: echo\n    weight: heavy"));
+    await Deno.writeTextFile(
+      path,
+      config(["a", "b"]).replace("plugin: echo", "plugin: echo\n    weight: heavy"),
+    );
     await until(() => gw.logs().includes("failed, keeping the running config"), "refused reload");
     assert.match(gw.logs(), /gateway\.yaml:\d+:\d+: channels\[0\]\.weight: /);
     assert.deepEqual(await models(gw.url), ["a", "b"]);

@@ -53,7 +53,13 @@ function openAIUpstream() {
 
 async function withGateway(
   yaml: (upstream: string) => string,
-  run: (ctx: { url: string; upstream: ReturnType<typeof openAIUpstream>; gateway: Awaited<ReturnType<typeof startGateway>> }) => Promise<void>,
+  run: (
+    ctx: {
+      url: string;
+      upstream: ReturnType<typeof openAIUpstream>;
+      gateway: Awaited<ReturnType<typeof startGateway>>;
+    },
+  ) => Promise<void>,
 ) {
   const upstream = openAIUpstream();
   const gateway = await startGateway(yaml(upstream.url), { log: console.error });
@@ -110,7 +116,10 @@ Deno.test("chat completions: non-stream via the SDK, with model_map, headers and
 Deno.test("chat completions: upstream keys rotate and never leak the gateway key", async () => {
   await withGateway(yamlWithKeys, async ({ url, upstream }) => {
     for (let i = 0; i < 4; i++) {
-      await sdk(url).chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] });
+      await sdk(url).chat.completions.create({
+        model: "m",
+        messages: [{ role: "user", content: "x" }],
+      });
     }
     const keys = upstream.received.map((r) => r.headers.get("authorization"));
     assert.deepEqual(keys, ["Bearer sk-1", "Bearer sk-2", "Bearer sk-1", "Bearer sk-2"]);
@@ -252,7 +261,12 @@ Deno.test("errors: each client mistake gets the documented status and OpenAI err
       [post("{}", "sk-wrong-key"), 401, "invalid_api_key", /Incorrect API key provided: sk-…-key$/],
       [post("{nope", "sk-alice"), 400, "invalid_json", /not valid JSON/],
       [post("[]", "sk-alice"), 400, "invalid_json", /must be a JSON object/],
-      [post('{"model":"m"}', "sk-alice"), 400, "invalid_request_body", /Missing required parameter: 'messages'/],
+      [
+        post('{"model":"m"}', "sk-alice"),
+        400,
+        "invalid_request_body",
+        /Missing required parameter: 'messages'/,
+      ],
       [
         post('{"model":"m","messages":[{"role":"robot","content":"x"}]}', "sk-alice"),
         400,
@@ -283,7 +297,12 @@ Deno.test("errors: each client mistake gets the documented status and OpenAI err
         "channel_not_allowed",
         /may not use channel "up"/,
       ],
-      [post("x".repeat(5 * 1024 * 1024), "sk-alice"), 413, "request_too_large", /exceeds the limit/],
+      [
+        post("x".repeat(5 * 1024 * 1024), "sk-alice"),
+        413,
+        "request_too_large",
+        /exceeds the limit/,
+      ],
     ];
     for (const [send, status, code, message] of cases) {
       const res = await send();
@@ -313,7 +332,14 @@ Deno.test("auth: x-api-key and x-goog-api-key carry the gateway key too", async 
 
 Deno.test("errors: a 400 from the upstream returns to the client unchanged, without failover", async () => {
   const upstream = startUpstream(() =>
-    Response.json({ error: { message: "bad temperature", type: "invalid_request_error", code: "x", param: "temperature" } }, { status: 400 })
+    Response.json({
+      error: {
+        message: "bad temperature",
+        type: "invalid_request_error",
+        code: "x",
+        param: "temperature",
+      },
+    }, { status: 400 })
   );
   const gateway = await startGateway(`
 channels:
@@ -327,7 +353,12 @@ channels:
     });
     assert.equal(res.status, 400);
     assert.deepEqual(await res.json(), {
-      error: { message: "bad temperature", type: "invalid_request_error", code: "x", param: "temperature" },
+      error: {
+        message: "bad temperature",
+        type: "invalid_request_error",
+        code: "x",
+        param: "temperature",
+      },
     });
     assert.equal(upstream.received.length, 1);
   } finally {
@@ -340,7 +371,9 @@ Deno.test("unknown paths: 404, or passthrough for a key bound to one channel", a
   await withGateway(
     (u) => yamlWithKeys(u) + `  - { name: erin, key: sk-erin, channels: [up] }\n`,
     async ({ url, upstream }) => {
-      const lost = await fetch(`${url}/v1/nowhere`, { headers: { authorization: "Bearer sk-alice" } });
+      const lost = await fetch(`${url}/v1/nowhere`, {
+        headers: { authorization: "Bearer sk-alice" },
+      });
       assert.equal(lost.status, 404);
       assert.equal((await lost.json()).error.code, "unknown_path");
       const bound = await fetch(`${url}/v1/files?purpose=x`, {

@@ -87,8 +87,7 @@ Deno.test("failover: 429 moves on at once and honours Retry-After as a cooldown"
 Deno.test("failover: 401 sets the key aside and the next key is used", async () => {
   await scenario(
     {
-      a: (req) =>
-        req.headers.get("authorization") === "Bearer bad" ? fail(401) : ok(`key ok`),
+      a: (req) => req.headers.get("authorization") === "Bearer bad" ? fail(401) : ok(`key ok`),
     },
     (u) => `
 channels:
@@ -112,15 +111,19 @@ channels:
 });
 
 Deno.test("failover: a hung upstream times out and the next channel answers in time", async () => {
-  await scenario({ a: (req) => hang(req), b: () => ok("from b") }, (u) => channels(u), async (t) => {
-    const started = performance.now();
-    const res = await ask(t.url);
-    const elapsed = performance.now() - started;
-    assert.equal(res.status, 200);
-    await res.body?.cancel();
-    assert.equal(t.upstreams.a.received.length, 1); // timeouts move on without retrying
-    assert.ok(elapsed >= 390 && elapsed < 1_500, `took ${elapsed}ms`);
-  });
+  await scenario(
+    { a: (req) => hang(req), b: () => ok("from b") },
+    (u) => channels(u),
+    async (t) => {
+      const started = performance.now();
+      const res = await ask(t.url);
+      const elapsed = performance.now() - started;
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+      assert.equal(t.upstreams.a.received.length, 1); // timeouts move on without retrying
+      assert.ok(elapsed >= 390 && elapsed < 1_500, `took ${elapsed}ms`);
+    },
+  );
 });
 
 Deno.test("failover: other 4xx go back to the client unchanged", async () => {
@@ -133,18 +136,25 @@ Deno.test("failover: other 4xx go back to the client unchanged", async () => {
 });
 
 Deno.test("failover: nothing left → 502 listing every attempt, never a key", async () => {
-  await scenario({ a: () => fail(503), b: () => fail(500) }, (u) => channels(u, ", retry: 0"), async (t) => {
-    const res = await ask(t.url);
-    assert.equal(res.status, 502);
-    const body = await res.json();
-    assert.equal(body.error.code, "all_upstreams_failed");
-    assert.deepEqual(body.error.attempts.map((a: { channel: string; status: number }) => [a.channel, a.status]), [
-      ["a", 503],
-      ["b", 500],
-    ]);
-    assert.match(body.error.message, /#1 a → 503 boom 503; #2 b → 500 boom 500/);
-    assert.doesNotMatch(JSON.stringify(body), /k-a|k-b/);
-  });
+  await scenario(
+    { a: () => fail(503), b: () => fail(500) },
+    (u) => channels(u, ", retry: 0"),
+    async (t) => {
+      const res = await ask(t.url);
+      assert.equal(res.status, 502);
+      const body = await res.json();
+      assert.equal(body.error.code, "all_upstreams_failed");
+      assert.deepEqual(
+        body.error.attempts.map((a: { channel: string; status: number }) => [a.channel, a.status]),
+        [
+          ["a", 503],
+          ["b", 500],
+        ],
+      );
+      assert.match(body.error.message, /#1 a → 503 boom 503; #2 b → 500 boom 500/);
+      assert.doesNotMatch(JSON.stringify(body), /k-a|k-b/);
+    },
+  );
 });
 
 Deno.test("failover: every attempt timing out → 504", async () => {
@@ -194,13 +204,17 @@ Deno.test("breaker: repeated failures open it, then a half-open probe closes it"
 });
 
 Deno.test("breaker: every channel cooling down → 503 with Retry-After", async () => {
-  await scenario({ a: () => fail(500) }, (u) => channels(u, ", retry: 0", ", max_attempts: 1"), async (t) => {
-    for (let i = 0; i < 3; i++) await (await ask(t.url)).body?.cancel();
-    const res = await ask(t.url);
-    assert.equal(res.status, 503);
-    assert.equal(res.headers.get("retry-after"), "1");
-    assert.equal((await res.json()).error.code, "channels_unavailable");
-  });
+  await scenario(
+    { a: () => fail(500) },
+    (u) => channels(u, ", retry: 0", ", max_attempts: 1"),
+    async (t) => {
+      for (let i = 0; i < 3; i++) await (await ask(t.url)).body?.cancel();
+      const res = await ask(t.url);
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get("retry-after"), "1");
+      assert.equal((await res.json()).error.code, "channels_unavailable");
+    },
+  );
 });
 
 Deno.test("streams: a 200 whose first event is an error fails over before any byte", async () => {
@@ -293,8 +307,14 @@ Deno.test("streams: a client that disconnects aborts the upstream call", async (
   await scenario(
     {
       a: (req) => {
-        upstreamAborted = new Promise((resolve) => req.signal.addEventListener("abort", () => resolve()));
-        return stream(Array.from({ length: 50 }, (_, i) => chunk(`w${i}`)), { gapMs: 50 }, req.signal);
+        upstreamAborted = new Promise((resolve) =>
+          req.signal.addEventListener("abort", () => resolve())
+        );
+        return stream(
+          Array.from({ length: 50 }, (_, i) => chunk(`w${i}`)),
+          { gapMs: 50 },
+          req.signal,
+        );
       },
     },
     (u) => channels(u),
@@ -302,7 +322,11 @@ Deno.test("streams: a client that disconnects aborts the upstream call", async (
       const controller = new AbortController();
       const res = await fetch(`${t.url}/v1/chat/completions`, {
         method: "POST",
-        body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "x" }] }),
+        body: JSON.stringify({
+          model: "m",
+          stream: true,
+          messages: [{ role: "user", content: "x" }],
+        }),
         signal: controller.signal,
       });
       const reader = res.body!.getReader();
@@ -310,7 +334,9 @@ Deno.test("streams: a client that disconnects aborts the upstream call", async (
       controller.abort();
       await Promise.race([
         upstreamAborted,
-        new Promise((_, reject) => setTimeout(() => reject(new Error("upstream never aborted")), 2_000)),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error("upstream never aborted")), 2_000)
+        ),
       ]);
       const [record] = await t.gateway.recorded(1);
       assert.equal(record.status, 499);
@@ -346,7 +372,9 @@ channels:
       const long = await ask(t.url, { messages: [{ role: "user", content: "word ".repeat(200) }] });
       assert.equal(long.headers.get("x-sluice-channel"), "big");
       await long.body?.cancel();
-      const huge = await ask(t.url, { messages: [{ role: "user", content: "word ".repeat(100_000) }] });
+      const huge = await ask(t.url, {
+        messages: [{ role: "user", content: "word ".repeat(100_000) }],
+      });
       assert.equal(huge.status, 400);
       assert.equal((await huge.json()).error.code, "context_length_exceeded");
     },
@@ -402,26 +430,34 @@ channels:
 });
 
 Deno.test("admin: /admin/providers/{model} and /health show breaker state", async () => {
-  await scenario({ a: () => fail(500), b: () => ok("b") }, (u) =>
-    channels(u, ", retry: 0").replace("defaults:", "admin: { key: adm }\ndefaults:"), async (t) => {
-    for (let i = 0; i < 3; i++) await (await ask(t.url)).body?.cancel();
-    const providers = await fetch(`${t.url}/admin/providers/m`, {
-      headers: { authorization: "Bearer adm" },
-    });
-    const body = await providers.json();
-    assert.equal(body.model, "m");
-    assert.deepEqual(body.providers.map((p: { channel: string; state: string }) => [p.channel, p.state]), [
-      ["b", "closed"],
-      ["a", "open"],
-    ]);
-    const health = await (await fetch(`${t.url}/health`)).json();
-    assert.equal(health.status, "ok");
-    assert.equal(health.channels.find((c: { name: string }) => c.name === "a").state, "open");
-    const unknown = await fetch(`${t.url}/admin/providers/nope`, { headers: { authorization: "Bearer adm" } });
-    assert.equal(unknown.status, 404);
-    await unknown.body?.cancel();
-    const probe = await fetch(`${t.url}/health?probe=1`);
-    assert.equal(probe.status, 401);
-    await probe.body?.cancel();
-  });
+  await scenario(
+    { a: () => fail(500), b: () => ok("b") },
+    (u) => channels(u, ", retry: 0").replace("defaults:", "admin: { key: adm }\ndefaults:"),
+    async (t) => {
+      for (let i = 0; i < 3; i++) await (await ask(t.url)).body?.cancel();
+      const providers = await fetch(`${t.url}/admin/providers/m`, {
+        headers: { authorization: "Bearer adm" },
+      });
+      const body = await providers.json();
+      assert.equal(body.model, "m");
+      assert.deepEqual(
+        body.providers.map((p: { channel: string; state: string }) => [p.channel, p.state]),
+        [
+          ["b", "closed"],
+          ["a", "open"],
+        ],
+      );
+      const health = await (await fetch(`${t.url}/health`)).json();
+      assert.equal(health.status, "ok");
+      assert.equal(health.channels.find((c: { name: string }) => c.name === "a").state, "open");
+      const unknown = await fetch(`${t.url}/admin/providers/nope`, {
+        headers: { authorization: "Bearer adm" },
+      });
+      assert.equal(unknown.status, 404);
+      await unknown.body?.cancel();
+      const probe = await fetch(`${t.url}/health?probe=1`);
+      assert.equal(probe.status, 401);
+      await probe.body?.cancel();
+    },
+  );
 });

@@ -33,7 +33,7 @@ Deno.test("substituteDocument() never turns a value into YAML structure", () => 
 
 Deno.test("substituteDocument() reports the YAML path of unset variables", () => {
   const doc = YAML.parseDocument(
-    "channels:\n  - name: a\n    keys: [x]\n  - name: b\n    keys: [\"${B_KEY}\"]\n",
+    'channels:\n  - name: a\n    keys: [x]\n  - name: b\n    keys: ["${B_KEY}"]\n',
   );
   const unset = substituteDocument(doc, env({}));
   assert.deepEqual(unset, [{ path: ["channels", 1, "keys", 0], name: "B_KEY" }]);

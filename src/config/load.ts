@@ -3,7 +3,7 @@
  * environment, so this runs the same in tests, on reload and on platforms without a disk.
  */
 import YAML from "yaml";
-import { z } from "zod";
+import type { z } from "zod";
 import { Config } from "./schema.ts";
 import { substituteDocument, type UnsetVariable } from "./env.ts";
 

@@ -8,9 +8,11 @@ import { requestId } from "hono/request-id";
 import { adminRoutes } from "../admin/routes.ts";
 import { type AuthVariables, gatewayAuth, type GatewayAuthOptions } from "../auth/middleware.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
+import { anthropicErrorResponse } from "../proxy/anthropic_ingress.ts";
 import { passthrough } from "../proxy/passthrough.ts";
 import type { Recorder } from "../stats/record.ts";
 import { GatewayError, openAIErrorResponse } from "./errors.ts";
+import { anthropicRoutes, isAnthropicPath } from "./routes/anthropic.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openAIRoutes } from "./routes/openai.ts";
 
@@ -43,13 +45,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c.res.headers.set("x-request-id", c.get("requestId"));
   });
   app.onError((error, c) => {
-    if (error instanceof GatewayError) return openAIErrorResponse(error);
+    // Anthropic clients (auth failures included) get Anthropic-shaped errors.
+    const render = isAnthropicPath(c.req.path) ? anthropicErrorResponse : openAIErrorResponse;
+    if (error instanceof GatewayError) return render(error);
     log(
       `Unhandled error on ${c.req.method} ${c.req.path} (${c.get("requestId")}): ${
         error instanceof Error ? error.stack : error
       }`,
     );
-    return openAIErrorResponse(
+    return render(
       new GatewayError(500, "Internal gateway error", { type: "server_error" }),
     );
   });
@@ -79,6 +83,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     })(c, next);
   });
   client.route("/", openAIRoutes({ fetch: fetchFn, recorder: deps.recorder }));
+  client.route("/", anthropicRoutes({ fetch: fetchFn, recorder: deps.recorder }));
 
   const proxyTo = (c: import("hono").Context<Env>, channelName: string, path: string) => {
     const channel = c.get("gateway").channelsByName.get(channelName);

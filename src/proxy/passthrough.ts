@@ -121,7 +121,10 @@ export async function passthrough(
 export function joinUpstreamPath(baseUrl: string, path: string): string {
   const base = new URL(baseUrl);
   const basePath = base.pathname.replace(/\/+$/, "");
-  if (basePath && (path === basePath || path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`))) {
+  if (
+    basePath &&
+    (path === basePath || path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`))
+  ) {
     return base.origin + path;
   }
   return baseUrl + path;

@@ -138,7 +138,11 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
           const pause = result.status === 429 || result.status === 503
             ? result.retryAfter
             : undefined;
-          health.failure(channel.name, result.message, pause === undefined ? undefined : pause * 1000);
+          health.failure(
+            channel.name,
+            result.message,
+            pause === undefined ? undefined : pause * 1000,
+          );
         } else {
           health.release(channel.name);
         }

@@ -4,7 +4,7 @@
  * (a 200 whose first event is an error, or a stream that ends empty) is returned to the caller
  * so it can fail over. After that, errors end the client's stream with an error event.
  */
-import { type AnyPlugin } from "../plugin/validate.ts";
+import type { AnyPlugin } from "../plugin/validate.ts";
 import { type SseEvent, type StreamContext, UpstreamError } from "../plugin/contract.ts";
 import type { TokenUsage } from "../stats/record.ts";
 import { DONE, formatSse, parseSse } from "./sse.ts";
@@ -59,7 +59,9 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
 
   /** Output text for one upstream event; "" when nothing is for the client. */
   const process = (event: SseEvent, first: boolean): string => {
-    if (plugin.extractUsage && !sawDone && event.data !== DONE) {
+    // Parse only events that can carry usage (`usage`, `usageMetadata`, ...): most stream events
+    // are plain content deltas.
+    if (plugin.extractUsage && /usage/i.test(event.data)) {
       const found = plugin.extractUsage(safeJson(event.data), ctx);
       if (found) usage = toTokenUsage(found);
     }
@@ -178,7 +180,11 @@ async function readWithin<T>(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const idle = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new UpstreamError(504, `Upstream stream was silent for ${ms / 1000}s`, "timeout_error");
+      const error = new UpstreamError(
+        504,
+        `Upstream stream was silent for ${ms / 1000}s`,
+        "timeout_error",
+      );
       abort(error);
       reject(error);
     }, ms);

@@ -167,7 +167,9 @@ export class ChannelHealth {
       state,
       consecutive_failures: entry?.consecutiveFailures ?? 0,
       ...(state !== "closed" && entry ? { open_until: entry.openUntil } : {}),
-      ...(entry?.latencyMs !== undefined ? { latency_ms: Math.round(entry.latencyMs * 10) / 10 } : {}),
+      ...(entry?.latencyMs !== undefined
+        ? { latency_ms: Math.round(entry.latencyMs * 10) / 10 }
+        : {}),
       successes: entry?.successes ?? 0,
       failures: entry?.failuresTotal ?? 0,
       ...(entry?.lastError ? { last_error: entry.lastError } : {}),

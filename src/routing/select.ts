@@ -20,7 +20,10 @@ export interface SelectOptions {
   random?: () => number;
 }
 
-export function orderCandidates(candidates: readonly Candidate[], options: SelectOptions): Candidate[] {
+export function orderCandidates(
+  candidates: readonly Candidate[],
+  options: SelectOptions,
+): Candidate[] {
   const random = options.random ?? Math.random;
   const ordered = options.strategy === "cost"
     ? byKey(candidates, (c) => blendedPrice(c, options.model), random)
@@ -36,7 +39,10 @@ export function orderCandidates(candidates: readonly Candidate[], options: Selec
 }
 
 /** Orders by priority, then weighted random within each priority. */
-export function orderByPriority(candidates: readonly Candidate[], random = Math.random): Candidate[] {
+export function orderByPriority(
+  candidates: readonly Candidate[],
+  random = Math.random,
+): Candidate[] {
   const groups = new Map<number, Candidate[]>();
   for (const candidate of candidates) {
     const priority = candidate.channel.config.priority;

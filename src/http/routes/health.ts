@@ -9,7 +9,11 @@ import type { Gateway } from "../../gateway/build.ts";
 import type { GatewayHolder } from "../../gateway/holder.ts";
 import type { Channel } from "../../routing/channel.ts";
 
-export function healthRoutes(holder: GatewayHolder, startedAt: number, fetchFn: typeof fetch): Hono {
+export function healthRoutes(
+  holder: GatewayHolder,
+  startedAt: number,
+  fetchFn: typeof fetch,
+): Hono {
   const app = new Hono();
   app.get("/health", async (c) => {
     const gateway = holder.current;
@@ -50,7 +54,10 @@ interface ProbeResult {
   error?: string;
 }
 
-async function probeAll(gateway: Gateway, fetchFn: typeof fetch): Promise<Map<string, ProbeResult>> {
+async function probeAll(
+  gateway: Gateway,
+  fetchFn: typeof fetch,
+): Promise<Map<string, ProbeResult>> {
   const results = await Promise.all(
     gateway.channels.map(async (ch) => [ch.name, await probeOne(ch, fetchFn)] as const),
   );

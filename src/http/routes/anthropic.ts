@@ -1,0 +1,49 @@
+/**
+ * The Anthropic-compatible client API: `POST /v1/messages`, routed to any channel (natively to
+ * Anthropic channels, converted for the rest), and `POST /v1/messages/count_tokens`, answered
+ * locally with an estimate. Both also answer without `/v1`. Errors on these paths are rendered
+ * Anthropic-shaped by the app's error handler (see {@link isAnthropicPath}).
+ */
+import { Hono } from "hono";
+import type { AuthVariables } from "../../auth/middleware.ts";
+import {
+  CountTokensRequest,
+  estimateMessagesTokens,
+  MessagesRequest,
+} from "../../formats/anthropic/mod.ts";
+import { anthropicIngress } from "../../proxy/anthropic_ingress.ts";
+import { dispatch, type DispatchDeps } from "../../proxy/dispatch.ts";
+import { parseBody } from "../parse_body.ts";
+
+type Env = { Variables: AuthVariables & { requestId: string; startedAt: number } };
+
+/** Whether errors on `path` must be Anthropic-shaped. */
+export function isAnthropicPath(path: string): boolean {
+  return /^(\/v1)?\/messages(\/|$)/.test(path);
+}
+
+export function anthropicRoutes(deps: DispatchDeps): Hono<Env> {
+  const app = new Hono<Env>();
+
+  for (const prefix of ["/v1", ""]) {
+    app.post(`${prefix}/messages`, async (c) => {
+      const body = parseBody(await c.req.text(), MessagesRequest);
+      const stream = body.stream === true;
+      return await dispatch({
+        gateway: c.get("gateway"),
+        key: c.get("key"),
+        ingress: anthropicIngress(body, stream),
+        model: body.model,
+        stream,
+        requestId: c.get("requestId"),
+        clientSignal: c.req.raw.signal,
+        startedAt: c.get("startedAt"),
+      }, deps);
+    });
+    app.post(`${prefix}/messages/count_tokens`, async (c) => {
+      const body = parseBody(await c.req.text(), CountTokensRequest);
+      return c.json({ input_tokens: estimateMessagesTokens(body) });
+    });
+  }
+  return app;
+}
