@@ -203,16 +203,23 @@ Deno.test("breaker: repeated failures open it, then a half-open probe closes it"
   );
 });
 
-Deno.test("breaker: every channel cooling down → 503 with Retry-After", async () => {
+Deno.test("breaker: with every channel cooling down, they are tried anyway (panic mode)", async () => {
+  let healthy = false;
   await scenario(
-    { a: () => fail(500) },
+    { a: () => (healthy ? ok("a is back") : fail(500)) },
     (u) => channels(u, ", retry: 0", ", max_attempts: 1"),
     async (t) => {
       for (let i = 0; i < 3; i++) await (await ask(t.url)).body?.cancel();
-      const res = await ask(t.url);
-      assert.equal(res.status, 503);
-      assert.equal(res.headers.get("retry-after"), "1");
-      assert.equal((await res.json()).error.code, "channels_unavailable");
+      assert.equal(t.gateway.holder.current.health.state("a"), "open");
+      // No other channel can take the request, so the open one is tried rather than refusing.
+      const still = await ask(t.url);
+      assert.equal(still.status, 502);
+      await still.body?.cancel();
+      assert.equal(t.upstreams.a.received.length, 4);
+      healthy = true;
+      const back = await ask(t.url);
+      assert.equal((await back.json()).choices[0].message.content, "a is back");
+      assert.equal(t.gateway.holder.current.health.state("a"), "closed");
     },
   );
 });

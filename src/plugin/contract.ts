@@ -57,7 +57,11 @@ export interface ChannelInfo<O> {
   options: O;
 }
 
-/** Everything a request hook knows about the call it is shaping. */
+/**
+ * Everything a request hook knows about the call it is shaping. Every hook of one attempt
+ * receives the same object (stream hooks see it with `state` added), so a plugin may key
+ * per-attempt data on it, e.g. in a `WeakMap`.
+ */
 export interface RequestContext<O> {
   channel: ChannelInfo<O>;
   /** `"passthrough"` for `/proxy/{channel}/...` calls, where only `injectHeaders` runs. */
@@ -114,17 +118,7 @@ export interface ModelsContext<O> {
   fetch: typeof fetch;
 }
 
-/**
- * Thrown by a stream hook when the upstream reported an error inside a 200 stream. Before the
- * first byte reached the client this fails over like an HTTP error with `status`; after it, the
- * client's stream ends with an error event.
- */
-export class UpstreamError extends Error {
-  override name = "UpstreamError";
-  constructor(readonly status: number, message: string, readonly type = "upstream_error") {
-    super(message);
-  }
-}
+export { UpstreamError } from "./upstream_error.ts";
 
 /** A channel kind. Every hook is optional. `O` is the parsed `options`, `S` the stream state. */
 export interface Plugin<O = Record<string, unknown>, S = undefined> {

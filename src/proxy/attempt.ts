@@ -8,6 +8,7 @@ import {
   type RequestContext,
   retryAfterSeconds,
   type SseEvent,
+  type StreamContext,
   UpstreamError,
   type UpstreamFailure,
   type UpstreamRequest,
@@ -17,6 +18,7 @@ import type { TokenUsage } from "../stats/record.ts";
 import { relayedHeaders } from "./headers.ts";
 import { readCapped, TooLargeError } from "./read_capped.ts";
 import { startStream, type StreamSummary } from "./stream.ts";
+import { answerFromStream, streamFromAnswer } from "./stream_mode.ts";
 import { toTokenUsage } from "./usage.ts";
 
 export const ENDPOINT_PATHS: Record<Endpoint, string> = {
@@ -96,31 +98,40 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
   const { channel, upstreamModel } = input.candidate;
   const plugin = channel.plugin;
   const apiKey = channel.keys.pick();
+  // A channel that serves only one mode gets that mode; the answer is converted back below.
+  const convertible = input.endpoint === "chat" || input.endpoint === "completions";
+  const upstreamStream = !convertible
+    ? input.stream
+    : input.stream
+    ? channel.config.stream
+    : !channel.config.non_stream;
   // Before the first byte, an attempt may use neither more than its channel's timeout nor more
   // than what is left of the request's budget. A stream, once flowing, has its own deadline.
   const firstByteMs = Math.max(1, Math.min(channel.timeout, input.deadline - performance.now()));
-  const timeoutMs = input.stream ? channel.streamTimeout : firstByteMs;
+  const timeoutMs = upstreamStream ? channel.streamTimeout : firstByteMs;
   const upstreamAbort = new AbortController();
   const signal = AbortSignal.any([
     input.clientSignal,
     upstreamAbort.signal,
     AbortSignal.timeout(timeoutMs),
   ]);
-  const firstByteTimer = input.stream
+  const firstByteTimer = upstreamStream
     ? setTimeout(
       () => upstreamAbort.abort(new DOMException("First byte timeout", "TimeoutError")),
       firstByteMs,
     )
     : undefined;
-  const ctx: RequestContext<unknown> = {
+  // One context object for every hook of this attempt: plugins may key per-attempt data on it.
+  const ctx: StreamContext<unknown, unknown> = {
     channel: channel.info,
     endpoint: input.endpoint,
     model: upstreamModel,
     requestedModel: input.requestedModel,
-    stream: input.stream,
+    stream: upstreamStream,
     apiKey,
     requestId: input.requestId,
     signal,
+    state: undefined,
   };
   const started = performance.now();
   const fail = (f: Omit<AttemptFailure, "ok" | "upstreamMs" | "key" | "keyRejected">) => ({
@@ -137,9 +148,9 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
       url: new URL(channel.info.baseUrl + ENDPOINT_PATHS[input.endpoint]),
       method: "POST",
       headers: new Headers({ "content-type": "application/json", ...channel.config.headers }),
-      body: { ...input.body, model: upstreamModel, ...(input.stream ? { stream: true } : {}) },
+      body: { ...input.body, model: upstreamModel, ...(upstreamStream ? { stream: true } : {}) },
     };
-    if (!input.stream && "stream" in (request.body as object)) {
+    if (!upstreamStream && "stream" in (request.body as object)) {
       (request.body as Record<string, unknown>).stream = false;
     }
     request = (await plugin.rewriteRequest?.(request, ctx)) ?? request;
@@ -167,7 +178,13 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
       });
     }
     if (error instanceof UpstreamError) {
-      return fail({ ...fromUpstreamError(error), kind: "invalid", action: "next" });
+      // A hook's verdict on the exchange: 4xx (a blocked prompt, an unconvertible request) go
+      // back to the client, 5xx and 429 move on.
+      return fail({
+        ...fromUpstreamError(error),
+        kind: "invalid",
+        action: classifyStatus(error.status),
+      });
     }
     return fail({
       status: 502,
@@ -183,19 +200,21 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
 
   try {
     if (upstream.status >= 400) return await failureFrom(upstream, ctx, input, fail);
-    if (input.stream) {
+    if (upstreamStream) {
       const idleMs = channel.streamIdleTimeout;
+      let gathered: StreamSummary | undefined;
       const started2 = await startStream({
         upstream: upstream.body ?? new Response("").body!,
         plugin,
-        ctx: { ...ctx, state: plugin.createStreamState?.(ctx) },
+        ctx: Object.assign(ctx, { state: plugin.createStreamState?.(ctx) }),
         openAIStyle: input.endpoint === "chat" || input.endpoint === "completions",
-        clientWantsUsage: input.clientWantsUsage,
+        // Gathering for a non-stream client keeps the usage chunk: it becomes `usage`.
+        clientWantsUsage: input.clientWantsUsage || !input.stream,
         maxBytes: input.maxResponseBytes,
         idleMs,
         errorEvent: input.errorEvent,
         abortUpstream: (reason) => upstreamAbort.abort(reason),
-        onEnd: input.onStreamEnd,
+        onEnd: input.stream ? input.onStreamEnd : (summary) => (gathered = summary),
       });
       clearTimeout(firstByteTimer);
       if (!started2.ok) {
@@ -206,6 +225,27 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
           kind: status === 504 ? "timeout" : "stream",
           action: status === 504 ? "next" : classifyStatus(status),
         });
+      }
+      if (!input.stream) {
+        const result = await answerFromStream(started2.body);
+        if ("error" in result || gathered?.error) {
+          return fail({
+            status: 502,
+            message: `Upstream "${channel.name}" stream failed: ${
+              "error" in result ? result.error : gathered?.error
+            }`,
+            type: "upstream_error",
+            code: "upstream_stream_failed",
+            kind: "stream",
+            action: "next",
+          });
+        }
+        return {
+          ok: true,
+          response: Response.json(result.answer),
+          usage: gathered?.usage,
+          upstreamMs: performance.now() - started,
+        };
       }
       const headers = relayedHeaders(upstream.headers);
       headers.set("content-type", "text/event-stream; charset=utf-8");
@@ -232,6 +272,23 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     const usage = toTokenUsage(
       plugin.extractUsage ? plugin.extractUsage(json, ctx) : (json as { usage?: Usage }).usage,
     );
+    if (input.stream) {
+      // A streaming client served by a non-stream channel: replay the answer as a stream.
+      const answer =
+        (plugin.transformResponse ? plugin.transformResponse(json, ctx) : json) as Record<
+          string,
+          unknown
+        >;
+      return {
+        ok: true,
+        response: streamFromAnswer(answer, {
+          clientWantsUsage: input.clientWantsUsage,
+          usage,
+          onEnd: input.onStreamEnd,
+        }),
+        upstreamMs,
+      };
+    }
     if (plugin.transformResponse) {
       const out = plugin.transformResponse(json, ctx);
       return { ok: true, response: Response.json(out), usage, upstreamMs };
@@ -270,7 +327,13 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
       });
     }
     if (error instanceof UpstreamError) {
-      return fail({ ...fromUpstreamError(error), kind: "invalid", action: "next" });
+      // A hook's verdict on the exchange: 4xx (a blocked prompt, an unconvertible request) go
+      // back to the client, 5xx and 429 move on.
+      return fail({
+        ...fromUpstreamError(error),
+        kind: "invalid",
+        action: classifyStatus(error.status),
+      });
     }
     return fail({
       status: 502,

@@ -1,10 +1,12 @@
 /**
  * The failover loop: try candidates in order until one answers. 5xx retry the same channel with
  * backoff (up to its `retry`), then move on; 401/403/429, timeouts and connection errors move on
- * at once; other 4xx go back to the client unchanged. Channels whose breaker is open are skipped.
- * Attempts are bounded in number and in total time. With nothing left the client gets 502 (504
- * if every attempt timed out, 429 if every upstream was rate limited, 503 if every channel was
- * cooling down), listing the attempts but never a key.
+ * at once; other 4xx go back to the client unchanged. Channels whose breaker is open are skipped
+ * while any other candidate remains; when every candidate is cooling down they are tried anyway,
+ * soonest due first, once each ("panic mode", as Envoy calls it: a breaker steers traffic, it
+ * must not refuse traffic nobody else can take). Attempts are bounded in number and in total
+ * time. With nothing left the client gets 502 (504 if every attempt timed out, 429 if every
+ * upstream was rate limited), listing the attempts but never a key.
  */
 import type { GatewayKey } from "../auth/key_ring.ts";
 import { GatewayError } from "../http/errors.ts";
@@ -82,88 +84,101 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
     });
 
   try {
-    outer: for (const candidate of request.candidates) {
-      const { channel } = candidate;
-      for (let tryIndex = 0; tryIndex <= channel.retry; tryIndex++) {
-        if (attempts.length >= deps.maxAttempts || performance.now() >= deadline) break outer;
-        if (!health.tryAcquire(channel.name)) {
-          if (tryIndex === 0) cooling.push(candidate);
-          continue outer;
-        }
-        inFlight = channel.name;
-        const call = request.ingress.prepare(channel);
-        const result = await attempt({
-          candidate,
-          endpoint: call.endpoint,
-          body: call.body,
-          stream: request.stream,
-          clientWantsUsage: call.clientWantsUsage,
-          requestedModel: request.requestedModel,
-          requestId: request.requestId,
-          clientSignal: request.clientSignal,
-          deadline,
-          maxResponseBytes: deps.maxResponseBytes,
-          fetch: deps.fetch,
-          errorEvent: (error) => request.ingress.errorEvent(error, call),
-          onStreamEnd: (summary: StreamSummary) => {
-            if (summary.error && !summary.clientGone) health.failure(channel.name, summary.error);
-            record({
-              channel: channel.name,
-              status: summary.clientGone ? 499 : 200,
-              usage: summary.usage,
-              ttfbMs: ttfb,
-              error: summary.error,
-            });
-          },
-        });
-        inFlight = undefined;
-        upstreamMs += result.upstreamMs;
-        if (result.ok) {
-          health.success(channel.name, result.upstreamMs);
-          attempts.push({ channel: channel.name, status: 200, error: "" });
-          ttfb = performance.now() - request.startedAt;
-          const response = call.converted
-            ? request.ingress.finish(result.response, call, request.model)
-            : result.response;
-          stamp(response, channel.name, attempts.length);
-          if (!request.stream) {
-            record({ channel: channel.name, status: 200, usage: result.usage, ttfbMs: ttfb });
+    // Pass 1 skips channels cooling down; pass 2 (panic) tries them only if pass 1 found none.
+    const passes = [
+      { candidates: request.candidates, panic: false },
+      { candidates: cooling, panic: true },
+    ];
+    outer: for (const { candidates, panic } of passes) {
+      if (panic) {
+        if (attempts.length > 0) break;
+        cooling.sort((a, b) =>
+          health.availableAt(a.channel.name) - health.availableAt(b.channel.name)
+        );
+      }
+      for (const candidate of candidates) {
+        const { channel } = candidate;
+        for (let tryIndex = 0; tryIndex <= (panic ? 0 : channel.retry); tryIndex++) {
+          if (attempts.length >= deps.maxAttempts || performance.now() >= deadline) break outer;
+          if (!panic && !health.tryAcquire(channel.name)) {
+            if (tryIndex === 0) cooling.push(candidate);
+            break;
           }
-          return response;
-        }
-        last = result;
-        attempts.push({ channel: channel.name, status: result.status, error: result.message });
-        if (result.keyRejected) channel.keys.setAside(result.key, REJECTED_KEY_MS);
-        if (blamesChannel(result, channel.keys.size, channel.keys.asideCount())) {
-          const pause = result.status === 429 || result.status === 503
-            ? result.retryAfter
-            : undefined;
-          health.failure(
-            channel.name,
-            result.message,
-            pause === undefined ? undefined : pause * 1000,
-          );
-        } else {
-          health.release(channel.name);
-        }
-        if (result.action === "return") {
-          // The upstream's own error body is returned unchanged when it already speaks the
-          // client's dialect; converted calls get the error re-rendered.
-          const response = (!call.converted && result.passthrough) ||
-            request.ingress.errorResponse(
-              new GatewayError(result.status, result.message, {
-                type: result.type,
-                code: result.code === null ? null : String(result.code),
-              }),
+          inFlight = channel.name;
+          const call = request.ingress.prepare(channel);
+          const result = await attempt({
+            candidate,
+            endpoint: call.endpoint,
+            body: call.body,
+            stream: request.stream,
+            clientWantsUsage: call.clientWantsUsage,
+            requestedModel: request.requestedModel,
+            requestId: request.requestId,
+            clientSignal: request.clientSignal,
+            deadline,
+            maxResponseBytes: deps.maxResponseBytes,
+            fetch: deps.fetch,
+            errorEvent: (error) => request.ingress.errorEvent(error, call),
+            onStreamEnd: (summary: StreamSummary) => {
+              if (summary.error && !summary.clientGone) health.failure(channel.name, summary.error);
+              record({
+                channel: channel.name,
+                status: summary.clientGone ? 499 : 200,
+                usage: summary.usage,
+                ttfbMs: ttfb,
+                error: summary.error,
+              });
+            },
+          });
+          inFlight = undefined;
+          upstreamMs += result.upstreamMs;
+          if (result.ok) {
+            health.success(channel.name, result.upstreamMs);
+            attempts.push({ channel: channel.name, status: 200, error: "" });
+            ttfb = performance.now() - request.startedAt;
+            const response = call.converted
+              ? request.ingress.finish(result.response, call, request.model)
+              : result.response;
+            stamp(response, channel.name, attempts.length);
+            if (!request.stream) {
+              record({ channel: channel.name, status: 200, usage: result.usage, ttfbMs: ttfb });
+            }
+            return response;
+          }
+          last = result;
+          attempts.push({ channel: channel.name, status: result.status, error: result.message });
+          if (result.keyRejected) channel.keys.setAside(result.key, REJECTED_KEY_MS);
+          if (blamesChannel(result, channel.keys.size, channel.keys.asideCount())) {
+            const pause = result.status === 429 || result.status === 503
+              ? result.retryAfter
+              : undefined;
+            health.failure(
+              channel.name,
+              result.message,
+              pause === undefined ? undefined : pause * 1000,
             );
-          stamp(response, channel.name, attempts.length);
-          record({ channel: channel.name, status: result.status, error: result.message });
-          return response;
+          } else {
+            health.release(channel.name);
+          }
+          if (result.action === "return") {
+            // The upstream's own error body is returned unchanged when it already speaks the
+            // client's dialect; converted calls get the error re-rendered.
+            const response = (!call.converted && result.passthrough) ||
+              request.ingress.errorResponse(
+                new GatewayError(result.status, result.message, {
+                  type: result.type,
+                  code: result.code === null ? null : String(result.code),
+                }),
+              );
+            stamp(response, channel.name, attempts.length);
+            record({ channel: channel.name, status: result.status, error: result.message });
+            return response;
+          }
+          if (result.action !== "retry" || tryIndex === channel.retry) break;
+          const wait = Math.min(backoff * 2 ** tryIndex * (0.5 + Math.random()), 2_000);
+          if (performance.now() + wait >= deadline) break outer;
+          await sleep(wait);
         }
-        if (result.action !== "retry" || tryIndex === channel.retry) break;
-        const wait = Math.min(backoff * 2 ** tryIndex * (0.5 + Math.random()), 2_000);
-        if (performance.now() + wait >= deadline) break outer;
-        await sleep(wait);
       }
     }
   } catch (error) {
@@ -175,7 +190,7 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
     throw error;
   }
 
-  const error = exhausted(attempts, cooling, last, health);
+  const error = exhausted(attempts, last);
   record({ status: error.status, error: error.message, channel: attempts.at(-1)?.channel });
   throw error;
 }
@@ -193,24 +208,8 @@ function blamesChannel(failure: AttemptFailure, keys: number, keysAside: number)
 }
 
 /** The error for a request that no candidate could serve. */
-function exhausted(
-  attempts: AttemptSummary[],
-  cooling: Candidate[],
-  last: AttemptFailure | undefined,
-  health: ChannelHealth,
-): GatewayError {
+function exhausted(attempts: AttemptSummary[], last: AttemptFailure | undefined): GatewayError {
   const list = attempts.map((a, i) => `#${i + 1} ${a.channel} → ${a.status} ${a.error}`).join("; ");
-  if (attempts.length === 0 && cooling.length > 0) {
-    const backAt = Math.min(...cooling.map((c) => health.availableAt(c.channel.name)));
-    const seconds = Math.max(1, Math.ceil((backAt - Date.now()) / 1000));
-    return new GatewayError(
-      503,
-      `Every channel for this model is cooling down after failures (${
-        cooling.map((c) => c.channel.name).join(", ")
-      }); retry in ${seconds}s`,
-      { code: "channels_unavailable", headers: { "retry-after": String(seconds) } },
-    );
-  }
   const all = (status: number) => attempts.length > 0 && attempts.every((a) => a.status === status);
   const status = all(504) ? 504 : all(429) ? 429 : 502;
   const headers: Record<string, string> = { "x-sluice-attempts": String(attempts.length) };
