@@ -1,0 +1,149 @@
+/**
+ * Google Gemini (Google AI, `generativelanguage.googleapis.com`) behind the OpenAI API: chat is
+ * converted to `generateContent` / `streamGenerateContent?alt=sse`, embeddings to
+ * `batchEmbedContents`, and answers, stream events, usage and errors back. The key goes in
+ * `x-goog-api-key`. The converters live in `src/formats/gemini/`, reached as `gemini.*`.
+ */
+import {
+  type ChatCompletionRequest,
+  definePlugin,
+  type EmbeddingRequest,
+  gemini,
+  type RequestContext,
+  type Usage,
+  z,
+} from "../src/plugin/contract.ts";
+
+const options = z.strictObject({
+  /**
+   * Sent as `safetySettings` on every chat request, e.g.
+   * `[{ category: HARM_CATEGORY_HARASSMENT, threshold: BLOCK_ONLY_HIGH }]`. @default none
+   */
+  safety_settings: z.array(z.strictObject({ category: z.string(), threshold: z.string() }))
+    .optional(),
+  /**
+   * Defaults for Gemini's `generationConfig` (e.g. `topK`, `thinkingConfig`); the request's own
+   * settings win. @default none
+   */
+  generation_config: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Send tool parameters and response schemas as full JSON Schema (`parametersJsonSchema`,
+   * `responseJsonSchema`) instead of converting them to Gemini's OpenAPI subset. Gemini 2.5 and
+   * newer accept it. @default false
+   */
+  json_schema: z.boolean().default(false),
+  /** Gemini's `taskType` for embeddings, e.g. `RETRIEVAL_DOCUMENT`. @default none */
+  embedding_task_type: z.string().optional(),
+});
+type Options = z.infer<typeof options>;
+
+/** What the response hooks of a non-stream call need to know about its request. */
+interface Pending {
+  promptTokens: number;
+  encoding: "float" | "base64";
+}
+
+/** Per-call facts from `rewriteRequest`, keyed by the call's context object (one per attempt). */
+const pending = new WeakMap<object, Pending>();
+
+export default definePlugin<Options, gemini.GeminiStreamState>({
+  name: "gemini",
+  description: "Google Gemini API (generateContent, streaming, embeddings)",
+  defaults: { base_url: "https://generativelanguage.googleapis.com/v1beta" },
+  options,
+  endpoints: ["chat", "embeddings"],
+
+  rewriteRequest(request, ctx) {
+    const o = ctx.channel.options;
+    const model = gemini.modelResource(ctx.model);
+    const base = ctx.channel.baseUrl;
+    if (ctx.endpoint === "embeddings") {
+      const body = request.body as EmbeddingRequest;
+      const converted = gemini.embeddingsToGemini(body, ctx.model, {
+        taskType: o.embedding_task_type,
+      });
+      pending.set(ctx, {
+        promptTokens: converted.promptTokens,
+        encoding: body.encoding_format === "base64" ? "base64" : "float",
+      });
+      request.url = new URL(`${base}/${model}:batchEmbedContents`);
+      request.body = converted.body;
+      return;
+    }
+    if (ctx.endpoint !== "chat") return;
+    request.url = new URL(
+      ctx.stream
+        ? `${base}/${model}:streamGenerateContent?alt=sse`
+        : `${base}/${model}:generateContent`,
+    );
+    request.body = gemini.chatToGemini(request.body as ChatCompletionRequest, {
+      jsonSchema: o.json_schema,
+      fillMissingSignatures: gemini.requiresThoughtSignature(ctx.model),
+      safetySettings: o.safety_settings,
+      generationConfig: o.generation_config,
+    });
+  },
+
+  injectHeaders(headers, ctx) {
+    headers.delete("authorization");
+    if (ctx.apiKey) headers.set("x-goog-api-key", ctx.apiKey);
+  },
+
+  transformResponse(body, ctx) {
+    if (ctx.endpoint === "embeddings") {
+      const call = pending.get(ctx);
+      return gemini.geminiToEmbeddings(body, {
+        model: ctx.model,
+        encoding: call?.encoding,
+        promptTokens: call?.promptTokens ?? 0,
+      });
+    }
+    return gemini.geminiToChat(body, {
+      model: ctx.model,
+      id: ctx.requestId,
+      nextCallId: gemini.callIdMaker(ctx.requestId),
+    });
+  },
+
+  transformError(status, body) {
+    return gemini.geminiErrorToFailure(status, body);
+  },
+
+  createStreamState(ctx) {
+    return gemini.createStreamState({ model: ctx.model, requestId: ctx.requestId });
+  },
+
+  transformStreamEvent(event, ctx) {
+    return gemini.geminiChunkToChat(event.data, ctx.state).map((chunk) => ({
+      data: JSON.stringify(chunk),
+    }));
+  },
+
+  endStream(ctx) {
+    return gemini.endGeminiStream(ctx.state).map((chunk) => ({ data: JSON.stringify(chunk) }));
+  },
+
+  extractUsage(data, ctx) {
+    return usageOf(data, ctx);
+  },
+
+  listModels(ctx) {
+    return gemini.listGeminiModels(
+      (url) =>
+        ctx.fetch(url, {
+          headers: ctx.apiKey ? { "x-goog-api-key": ctx.apiKey } : {},
+          signal: ctx.signal,
+        }),
+      ctx.channel.baseUrl,
+    );
+  },
+});
+
+/** Usage from a Gemini body or stream event; embeddings fall back to the estimate. */
+function usageOf(data: unknown, ctx: RequestContext<Options>): Usage | undefined {
+  const metadata = (data as { usageMetadata?: gemini.UsageMetadata } | undefined)?.usageMetadata;
+  const usage = gemini.usageOf(metadata);
+  if (usage || ctx.endpoint !== "embeddings") return usage;
+  const call = pending.get(ctx);
+  return call && { prompt_tokens: call.promptTokens, total_tokens: call.promptTokens };
+}
