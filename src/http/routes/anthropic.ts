@@ -37,6 +37,7 @@ export function anthropicRoutes(deps: DispatchDeps): Hono<Env> {
         stream,
         requestId: c.get("requestId"),
         clientSignal: c.req.raw.signal,
+        clientHeaders: c.req.raw.headers,
         startedAt: c.get("startedAt"),
       }, deps);
     });
