@@ -38,6 +38,7 @@ export function requestContext<O, S>(
     stream: init.stream ?? false,
     apiKey: init.apiKey ?? "sk-test",
     requestId: "req-test",
+    clientHeaders: new Headers(),
     signal: new AbortController().signal,
   };
 }

@@ -468,3 +468,21 @@ Deno.test("admin: /admin/providers/{model} and /health show breaker state", asyn
     },
   );
 });
+
+Deno.test("streams: a relayed stream cut off before its finish ends in an error, not [DONE]", async () => {
+  await scenario(
+    {
+      a: () =>
+        new Response(`data: ${JSON.stringify(chunk("cut"))}\n\n`, {
+          headers: { "content-type": "text/event-stream" },
+        }),
+    },
+    (u) => channels(u),
+    async (t) => {
+      const text = await (await ask(t.url, { stream: true })).text();
+      assert.match(text, /"content":"cut"/);
+      assert.match(text, /ended before it finished \(truncated\)/);
+      assert.doesNotMatch(text, /\[DONE\]/);
+    },
+  );
+});

@@ -37,5 +37,7 @@ export function parseBody<T extends z.ZodType>(text: string, schema: T): z.infer
       : `Invalid value for '${path}': ${issue.message}`;
     throw new GatewayError(400, message, { code: "invalid_request_body", param: path || null });
   }
-  return result.data;
+  // The client's own object, not zod's copy: request schemas only check (no defaults or
+  // transforms), and forwarding the original keeps the body's key order for the upstream.
+  return json as z.infer<T>;
 }

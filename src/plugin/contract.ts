@@ -33,6 +33,8 @@ import type { Usage } from "../formats/openai.ts";
 
 export { z };
 export { estimatePromptTokens, estimateTokens } from "../formats/tokens.ts";
+export * as anthropic from "../formats/anthropic/mod.ts";
+export * as gemini from "../formats/gemini/mod.ts";
 export type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -76,6 +78,11 @@ export interface RequestContext<O> {
   requestId: string;
   /** Aborted when the client goes away or the deadline passes. */
   signal: AbortSignal;
+  /**
+   * The client's request headers, read-only, for upstream features clients opt into per request
+   * (e.g. `anthropic-beta`). Gateway credentials are never among them.
+   */
+  clientHeaders: Headers;
 }
 
 /** A hook's view of a stream in progress; `state` is what `createStreamState` returned. */
@@ -92,12 +99,8 @@ export interface UpstreamRequest {
   body: unknown;
 }
 
-/** One server-sent event. */
-export interface SseEvent {
-  event?: string;
-  data: string;
-  id?: string;
-}
+export { type SseEvent, sseJson } from "./sse_event.ts";
+import type { SseEvent } from "./sse_event.ts";
 
 /** What `transformError` returns: an OpenAI-shaped error and the status the client should see. */
 export interface UpstreamFailure {
@@ -171,8 +174,11 @@ export interface Plugin<O = Record<string, unknown>, S = undefined> {
   /** Events to send after the upstream's stream ended (final chunks, usage). */
   endStream?(ctx: StreamContext<O, S>): SseEvent[];
 
-  /** Token counts from an upstream body or stream event in the upstream's own format. */
-  extractUsage?(data: unknown, ctx: RequestContext<O>): Usage | undefined;
+  /**
+   * Token counts from an upstream body or stream event in the upstream's own format. For
+   * streams `ctx.state` is the stream's state, so totals can build up across events.
+   */
+  extractUsage?(data: unknown, ctx: RequestContext<O> & { state?: S }): Usage | undefined;
   /** Model ids the upstream serves, for channels that do not list `models`. */
   listModels?(ctx: ModelsContext<O>): Promise<string[]>;
 }
@@ -189,13 +195,6 @@ export function definePlugin<O = Record<string, unknown>, S = undefined>(
   plugin: Plugin<O, S>,
 ): Plugin<O, S> {
   return plugin;
-}
-
-/** An SSE event carrying `value` as JSON, optionally named. */
-export function sseJson(value: unknown, event?: string): SseEvent {
-  return event === undefined
-    ? { data: JSON.stringify(value) }
-    : { event, data: JSON.stringify(value) };
 }
 
 /** Reads `retry-after` (seconds or an HTTP date) into seconds. */

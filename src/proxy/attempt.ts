@@ -40,6 +40,8 @@ export interface AttemptInput {
   requestId: string;
   /** Aborted when the client disconnects. */
   clientSignal: AbortSignal;
+  /** The client's headers without credentials, built on first use. */
+  clientHeaders: () => Headers;
   /** `performance.now()` by which the first byte must arrive (the request's total budget). */
   deadline: number;
   maxResponseBytes: number;
@@ -131,6 +133,9 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     apiKey,
     requestId: input.requestId,
     signal,
+    get clientHeaders() {
+      return input.clientHeaders();
+    },
     state: undefined,
   };
   const started = performance.now();
@@ -289,12 +294,17 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
         upstreamMs,
       };
     }
-    if (plugin.transformResponse) {
-      const out = plugin.transformResponse(json, ctx);
-      return { ok: true, response: Response.json(out), usage, upstreamMs };
-    }
     const headers = relayedHeaders(upstream.headers);
     headers.set("content-type", "application/json");
+    if (plugin.transformResponse) {
+      const out = plugin.transformResponse(json, ctx);
+      return {
+        ok: true,
+        response: new Response(JSON.stringify(out), { headers }),
+        usage,
+        upstreamMs,
+      };
+    }
     return {
       ok: true,
       response: new Response(bytes, { status: upstream.status, headers }),

@@ -8,6 +8,7 @@ import { GatewayError } from "../http/errors.ts";
 import { type Candidate, type Resolution, resolve } from "../routing/resolve.ts";
 import { orderCandidates } from "../routing/select.ts";
 import type { Recorder } from "../stats/record.ts";
+import { lazyClientHeaders } from "./headers.ts";
 import type { Ingress } from "./ingress.ts";
 import { relay } from "./relay.ts";
 
@@ -20,6 +21,8 @@ export interface DispatchInput {
   stream: boolean;
   requestId: string;
   clientSignal: AbortSignal;
+  /** The client's request headers (credentials are stripped before plugins see them). */
+  clientHeaders: Headers;
   startedAt: number;
 }
 
@@ -47,6 +50,7 @@ export async function dispatch(input: DispatchInput, deps: DispatchDeps): Promis
     key: input.key,
     requestId: input.requestId,
     clientSignal: input.clientSignal,
+    clientHeaders: lazyClientHeaders(input.clientHeaders),
     startedAt: input.startedAt,
     time: Date.now(),
     candidates,

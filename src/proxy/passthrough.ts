@@ -8,15 +8,11 @@ import { GatewayError } from "../http/errors.ts";
 import type { RequestContext } from "../plugin/contract.ts";
 import type { Channel } from "../routing/channel.ts";
 import type { Recorder } from "../stats/record.ts";
-import { relayedHeaders } from "./headers.ts";
+import { CREDENTIAL_HEADERS, lazyClientHeaders, relayedHeaders } from "./headers.ts";
 
 /** Client headers never forwarded: our own credentials and per-hop framing. */
 const CLIENT_ONLY = new Set([
-  "authorization",
-  "x-api-key",
-  "x-goog-api-key",
-  "api-key",
-  "cookie",
+  ...CREDENTIAL_HEADERS,
   "host",
   "connection",
   "keep-alive",
@@ -57,6 +53,7 @@ export async function passthrough(
   for (const [name, value] of Object.entries(channel.config.headers)) headers.set(name, value);
   const apiKey = channel.keys.pick();
   const signal = AbortSignal.any([request.signal, AbortSignal.timeout(channel.streamTimeout)]);
+  const clientHeaders = lazyClientHeaders(request.headers);
   const ctx: RequestContext<unknown> = {
     channel: channel.info,
     endpoint: "passthrough",
@@ -66,6 +63,9 @@ export async function passthrough(
     apiKey,
     requestId: input.requestId,
     signal,
+    get clientHeaders() {
+      return clientHeaders();
+    },
   };
   if (channel.plugin.injectHeaders) channel.plugin.injectHeaders(headers, ctx);
   else if (apiKey) headers.set("authorization", `Bearer ${apiKey}`);

@@ -14,7 +14,7 @@ import type { ChannelHealth } from "../routing/health.ts";
 import type { Candidate } from "../routing/resolve.ts";
 import type { Recorder, RequestRecord } from "../stats/record.ts";
 import { attempt, type AttemptFailure, ClientGoneError } from "./attempt.ts";
-import type { Ingress } from "./ingress.ts";
+import type { Ingress, PreparedCall } from "./ingress.ts";
 import type { StreamSummary } from "./stream.ts";
 
 export interface RelayRequest {
@@ -27,6 +27,8 @@ export interface RelayRequest {
   key: GatewayKey;
   requestId: string;
   clientSignal: AbortSignal;
+  /** The client's headers without credentials, built on first use. */
+  clientHeaders: () => Headers;
   /** Arrival time (performance.now()) and wall clock, for latency and records. */
   startedAt: number;
   time: number;
@@ -67,6 +69,7 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
   let ttfb: number | undefined;
   let last: AttemptFailure | undefined;
   let inFlight: string | undefined;
+  let unconvertible: GatewayError | undefined;
 
   const record = (r: Partial<RequestRecord> & { status: number }) =>
     deps.recorder.record({
@@ -104,8 +107,18 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
             if (tryIndex === 0) cooling.push(candidate);
             break;
           }
+          let call: PreparedCall;
+          try {
+            call = request.ingress.prepare(channel);
+          } catch (error) {
+            // This channel cannot take the request in this form (e.g. an Anthropic server tool
+            // for an OpenAI channel); a later, native one may.
+            if (!(error instanceof GatewayError) || error.status >= 500) throw error;
+            health.release(channel.name);
+            unconvertible ??= error;
+            break;
+          }
           inFlight = channel.name;
-          const call = request.ingress.prepare(channel);
           const result = await attempt({
             candidate,
             endpoint: call.endpoint,
@@ -115,6 +128,7 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
             requestedModel: request.requestedModel,
             requestId: request.requestId,
             clientSignal: request.clientSignal,
+            clientHeaders: request.clientHeaders,
             deadline,
             maxResponseBytes: deps.maxResponseBytes,
             fetch: deps.fetch,
@@ -190,6 +204,7 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
     throw error;
   }
 
+  if (attempts.length === 0 && unconvertible) throw unconvertible;
   const error = exhausted(attempts, last);
   record({ status: error.status, error: error.message, channel: attempts.at(-1)?.channel });
   throw error;

@@ -41,6 +41,8 @@ export type StreamStart =
   | { ok: false; error: UpstreamError };
 
 const encoder = new TextEncoder();
+/** A chunk that carries a (non-null) finish reason. */
+const FINISHED = /"finish_reason"\s*:\s*"/;
 
 /** Reads up to the first client-visible event, then hands back the client's stream. */
 export async function startStream(input: StreamRelayInput): Promise<StreamStart> {
@@ -48,6 +50,7 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
   const reader = parseSse(input.upstream).getReader();
   let usage: TokenUsage | undefined;
   let sawDone = false;
+  let sawFinish = false;
   let bytes = 0;
   let ended = false;
 
@@ -70,6 +73,7 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
       : passThrough(event, first);
     let text = "";
     for (const out of outputs) {
+      if (!sawFinish && FINISHED.test(out.data)) sawFinish = true;
       if (out.data === DONE) sawDone = true;
       else if (input.openAIStyle && HAS_USAGE.test(out.data)) {
         const chunk = safeJson(out.data) as { usage?: never; choices?: unknown[] } | undefined;
@@ -94,7 +98,15 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
         text += formatSse(out);
       }
     }
-    if (input.openAIStyle && !sawDone) text += formatSse({ data: DONE });
+    if (input.openAIStyle && !sawDone) {
+      // A relayed stream that stops with neither a finish reason nor [DONE] was cut short;
+      // appending [DONE] would tell the client it got everything. (Converting plugins check
+      // completeness themselves.)
+      if (!plugin.transformStreamEvent && !sawFinish) {
+        throw new UpstreamError(502, "Upstream stream ended before it finished (truncated)");
+      }
+      text += formatSse({ data: DONE });
+    }
     return text;
   };
 

@@ -39,6 +39,7 @@ export function openAIRoutes(deps: DispatchDeps): Hono<Env> {
         stream,
         requestId: c.get("requestId"),
         clientSignal: c.req.raw.signal,
+        clientHeaders: c.req.raw.headers,
         startedAt: c.get("startedAt"),
       }, deps);
     };
