@@ -9,7 +9,7 @@ import { chunk, fail, hang } from "./_faults.ts";
 
 const REQUESTS = 2_000;
 const CONCURRENCY = 100;
-const BUDGET_MS = 2_500;
+const BUDGET_MS = 3_000;
 
 /** Fails with probability 0.7, picking one of the failure kinds at random. */
 function chaotic(seed: number) {
@@ -56,7 +56,7 @@ Deno.test({
         : Response.json(chatCompletion("healthy"))
     );
     const gateway = await startGateway(`
-defaults: { timeout: 150ms, retry: 1 }
+defaults: { timeout: 400ms, retry: 1 }
 routing:
   max_attempts: 8
   max_total_time: ${BUDGET_MS}ms

@@ -6,12 +6,13 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { adminRoutes } from "../admin/routes.ts";
-import { type AuthVariables, gatewayAuth, type GatewayAuthOptions } from "../auth/middleware.ts";
+import { gatewayAuth, type GatewayAuthOptions } from "../auth/middleware.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
 import { anthropicErrorResponse } from "../proxy/anthropic_ingress.ts";
 import { passthrough } from "../proxy/passthrough.ts";
 import type { Recorder } from "../stats/record.ts";
 import { GatewayError, openAIErrorResponse } from "./errors.ts";
+import type { GatewayEnv } from "./route_request.ts";
 import { anthropicRoutes, isAnthropicPath } from "./routes/anthropic.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openAIRoutes } from "./routes/openai.ts";
@@ -26,7 +27,7 @@ export interface AppDeps {
   startedAt?: number;
 }
 
-type Env = { Variables: AuthVariables & { requestId: string; startedAt: number } };
+type Env = GatewayEnv;
 
 export function createApp(deps: AppDeps): Hono<Env> {
   const { holder } = deps;

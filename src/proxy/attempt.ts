@@ -72,6 +72,9 @@ export interface AttemptFailure {
   upstreamMs: number;
 }
 
+/** What classifying a failure decides; the attempt adds key and timing. */
+type FailureFields = Omit<AttemptFailure, "ok" | "upstreamMs" | "key" | "keyRejected">;
+
 export interface AttemptSuccess {
   ok: true;
   response: Response;
@@ -139,7 +142,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     state: undefined,
   };
   const started = performance.now();
-  const fail = (f: Omit<AttemptFailure, "ok" | "upstreamMs" | "key" | "keyRejected">) => ({
+  const fail = (f: FailureFields) => ({
     ok: false as const,
     key: apiKey,
     keyRejected: false,
@@ -171,36 +174,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
       });
   } catch (error) {
     clearTimeout(firstByteTimer);
-    if (input.clientSignal.aborted) throw new ClientGoneError("Client disconnected");
-    if (isTimeout(error, signal)) {
-      return fail({
-        status: 504,
-        message: `Upstream "${channel.name}" timed out after ${seconds(firstByteMs)}`,
-        type: "timeout_error",
-        code: "upstream_timeout",
-        kind: "timeout",
-        action: "next",
-      });
-    }
-    if (error instanceof UpstreamError) {
-      // A hook's verdict on the exchange: 4xx (a blocked prompt, an unconvertible request) go
-      // back to the client, 5xx and 429 move on.
-      return fail({
-        ...fromUpstreamError(error),
-        kind: "invalid",
-        action: classifyStatus(error.status),
-      });
-    }
-    return fail({
-      status: 502,
-      message: `Could not reach "${channel.name}": ${
-        error instanceof Error ? error.message : error
-      }`,
-      type: "upstream_error",
-      code: "upstream_unreachable",
-      kind: "connection",
-      action: "next",
-    });
+    return fail(failureFromThrown(error, "connect"));
   }
 
   try {
@@ -313,48 +287,58 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     };
   } catch (error) {
     clearTimeout(firstByteTimer);
+    return fail(failureFromThrown(error, "response"));
+  }
+
+  /** What a thrown error means for failover; a client that left ends the attempt instead. */
+  function failureFromThrown(error: unknown, phase: "connect" | "response"): FailureFields {
     if (error instanceof ClientGoneError || input.clientSignal.aborted) {
       throw new ClientGoneError("Client disconnected");
     }
     if (error instanceof TooLargeError) {
-      return fail({
+      return {
         status: 502,
         message: `Upstream "${channel.name}" response exceeded ${error.limit} bytes`,
         type: "upstream_error",
         code: "response_too_large",
         kind: "invalid",
         action: "return",
-      });
+      };
     }
     if (isTimeout(error, signal)) {
-      return fail({
+      // Failures reach here only before the first byte, so the first-byte budget is what ran out.
+      return {
         status: 504,
-        message: `Upstream "${channel.name}" timed out after ${seconds(timeoutMs)}`,
+        message: `Upstream "${channel.name}" timed out after ${seconds(firstByteMs)}`,
         type: "timeout_error",
         code: "upstream_timeout",
         kind: "timeout",
         action: "next",
-      });
+      };
     }
     if (error instanceof UpstreamError) {
       // A hook's verdict on the exchange: 4xx (a blocked prompt, an unconvertible request) go
       // back to the client, 5xx and 429 move on.
-      return fail({
-        ...fromUpstreamError(error),
-        kind: "invalid",
-        action: classifyStatus(error.status),
-      });
+      return { ...fromUpstreamError(error), kind: "invalid", action: classifyStatus(error.status) };
     }
-    return fail({
-      status: 502,
-      message: `Upstream "${channel.name}" failed: ${
-        error instanceof Error ? error.message : error
-      }`,
-      type: "upstream_error",
-      code: "upstream_error",
-      kind: "connection",
-      action: "next",
-    });
+    const reason = error instanceof Error ? error.message : String(error);
+    return phase === "connect"
+      ? {
+        status: 502,
+        message: `Could not reach "${channel.name}": ${reason}`,
+        type: "upstream_error",
+        code: "upstream_unreachable",
+        kind: "connection",
+        action: "next",
+      }
+      : {
+        status: 502,
+        message: `Upstream "${channel.name}" failed: ${reason}`,
+        type: "upstream_error",
+        code: "upstream_error",
+        kind: "connection",
+        action: "next",
+      };
   }
 }
 
@@ -362,7 +346,7 @@ async function failureFrom(
   upstream: Response,
   ctx: RequestContext<unknown>,
   input: AttemptInput,
-  fail: (f: Omit<AttemptFailure, "ok" | "upstreamMs" | "key" | "keyRejected">) => AttemptFailure,
+  fail: (f: FailureFields) => AttemptFailure,
 ): Promise<AttemptFailure> {
   const { channel } = input.candidate;
   const bytes = await readCapped(upstream.body, 1024 * 1024).catch(() => new Uint8Array());

@@ -2,9 +2,9 @@
  * The failover loop: try candidates in order until one answers. 5xx retry the same channel with
  * backoff (up to its `retry`), then move on; 401/403/429, timeouts and connection errors move on
  * at once; other 4xx go back to the client unchanged. Channels whose breaker is open are skipped
- * while any other candidate remains; when every candidate is cooling down they are tried anyway,
- * soonest due first, once each ("panic mode", as Envoy calls it: a breaker steers traffic, it
- * must not refuse traffic nobody else can take). Attempts are bounded in number and in total
+ * while any other candidate remains; once the others are used up they are tried anyway, soonest
+ * due first, once each ("panic mode", as Envoy calls it: a breaker steers traffic, it must not
+ * refuse traffic nobody else can take). Attempts are bounded in number and in total
  * time. With nothing left the client gets 502 (504 if every attempt timed out, 429 if every
  * upstream was rate limited), listing the attempts but never a key.
  */
@@ -87,14 +87,13 @@ export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Res
     });
 
   try {
-    // Pass 1 skips channels cooling down; pass 2 (panic) tries them only if pass 1 found none.
+    // Pass 1 skips channels cooling down; pass 2 (panic) tries them once pass 1 is used up.
     const passes = [
       { candidates: request.candidates, panic: false },
       { candidates: cooling, panic: true },
     ];
     outer: for (const { candidates, panic } of passes) {
       if (panic) {
-        if (attempts.length > 0) break;
         cooling.sort((a, b) =>
           health.availableAt(a.channel.name) - health.availableAt(b.channel.name)
         );

@@ -53,6 +53,7 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
   let sawFinish = false;
   let bytes = 0;
   let ended = false;
+  let pluginUsage = false;
 
   const end = (summary: Omit<StreamSummary, "usage">) => {
     if (ended) return;
@@ -60,24 +61,16 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
     input.onEnd({ ...summary, usage });
   };
 
-  /** Output text for one upstream event; "" when nothing is for the client. */
-  const process = (event: SseEvent, first: boolean): string => {
-    // Parse only events that can carry usage (`usage`, `usageMetadata`, ...): most stream events
-    // are plain content deltas.
-    if (plugin.extractUsage && /usage/i.test(event.data)) {
-      const found = plugin.extractUsage(safeJson(event.data), ctx);
-      if (found) usage = toTokenUsage(found);
-    }
-    const outputs = plugin.transformStreamEvent
-      ? plugin.transformStreamEvent(event, ctx)
-      : passThrough(event, first);
+  /** Wire text for events bound for the client, noting [DONE], finish and usage on the way. */
+  const emit = (outputs: SseEvent[]): string => {
     let text = "";
     for (const out of outputs) {
       if (!sawFinish && FINISHED.test(out.data)) sawFinish = true;
       if (out.data === DONE) sawDone = true;
       else if (input.openAIStyle && HAS_USAGE.test(out.data)) {
         const chunk = safeJson(out.data) as { usage?: never; choices?: unknown[] } | undefined;
-        if (!plugin.extractUsage) usage = toTokenUsage(chunk?.usage) ?? usage;
+        // The plugin's own reading of the upstream's usage, when it has one, is the richer one.
+        if (!pluginUsage) usage = toTokenUsage(chunk?.usage) ?? usage;
         if (!input.clientWantsUsage && chunk?.choices?.length === 0) continue;
       }
       text += formatSse(out);
@@ -85,19 +78,26 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
     return text;
   };
 
-  const finish = (): string => {
-    let text = "";
-    if (plugin.endStream) {
-      for (const out of plugin.endStream(ctx)) {
-        if (out.data === DONE) sawDone = true;
-        else if (input.openAIStyle && HAS_USAGE.test(out.data)) {
-          const chunk = safeJson(out.data) as { usage?: never; choices?: unknown[] } | undefined;
-          usage = toTokenUsage(chunk?.usage) ?? usage;
-          if (!input.clientWantsUsage && chunk?.choices?.length === 0) continue;
-        }
-        text += formatSse(out);
+  /** Output text for one upstream event; "" when nothing is for the client. */
+  const process = (event: SseEvent, first: boolean): string => {
+    // Parse only events that can carry usage (`usage`, `usageMetadata`, ...): most stream events
+    // are plain content deltas.
+    if (plugin.extractUsage && /usage/i.test(event.data)) {
+      const found = toTokenUsage(plugin.extractUsage(safeJson(event.data), ctx));
+      if (found) {
+        usage = found;
+        pluginUsage = true;
       }
     }
+    return emit(
+      plugin.transformStreamEvent
+        ? plugin.transformStreamEvent(event, ctx)
+        : passThrough(event, first),
+    );
+  };
+
+  const finish = (): string => {
+    let text = plugin.endStream ? emit(plugin.endStream(ctx)) : "";
     if (input.openAIStyle && !sawDone) {
       // A relayed stream that stops with neither a finish reason nor [DONE] was cut short;
       // appending [DONE] would tell the client it got everything. (Converting plugins check

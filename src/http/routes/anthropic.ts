@@ -5,17 +5,17 @@
  * Anthropic-shaped by the app's error handler (see {@link isAnthropicPath}).
  */
 import { Hono } from "hono";
-import type { AuthVariables } from "../../auth/middleware.ts";
 import {
   CountTokensRequest,
   estimateMessagesTokens,
   MessagesRequest,
 } from "../../formats/anthropic/mod.ts";
 import { anthropicIngress } from "../../proxy/anthropic_ingress.ts";
-import { dispatch, type DispatchDeps } from "../../proxy/dispatch.ts";
+import type { DispatchDeps } from "../../proxy/dispatch.ts";
 import { parseBody } from "../parse_body.ts";
+import { type GatewayEnv, routeRequest } from "../route_request.ts";
 
-type Env = { Variables: AuthVariables & { requestId: string; startedAt: number } };
+type Env = GatewayEnv;
 
 /** Whether errors on `path` must be Anthropic-shaped. */
 export function isAnthropicPath(path: string): boolean {
@@ -29,17 +29,11 @@ export function anthropicRoutes(deps: DispatchDeps): Hono<Env> {
     app.post(`${prefix}/messages`, async (c) => {
       const body = parseBody(await c.req.text(), MessagesRequest);
       const stream = body.stream === true;
-      return await dispatch({
-        gateway: c.get("gateway"),
-        key: c.get("key"),
+      return await routeRequest(c, deps, {
         ingress: anthropicIngress(body, stream),
         model: body.model,
         stream,
-        requestId: c.get("requestId"),
-        clientSignal: c.req.raw.signal,
-        clientHeaders: c.req.raw.headers,
-        startedAt: c.get("startedAt"),
-      }, deps);
+      });
     });
     app.post(`${prefix}/messages/count_tokens`, async (c) => {
       const body = parseBody(await c.req.text(), CountTokensRequest);

@@ -3,18 +3,18 @@
  * model list, under `/v1` and without it.
  */
 import { Hono } from "hono";
-import type { AuthVariables } from "../../auth/middleware.ts";
 import {
   ChatCompletionRequest,
   CompletionRequest,
   EmbeddingRequest,
 } from "../../formats/openai.ts";
 import type { Endpoint } from "../../plugin/contract.ts";
-import { dispatch, type DispatchDeps } from "../../proxy/dispatch.ts";
+import type { DispatchDeps } from "../../proxy/dispatch.ts";
 import { openAIIngress } from "../../proxy/ingress.ts";
 import { parseBody } from "../parse_body.ts";
+import { type GatewayEnv, routeRequest } from "../route_request.ts";
 
-type Env = { Variables: AuthVariables & { requestId: string; startedAt: number } };
+type Env = GatewayEnv;
 
 const SCHEMAS = {
   chat: ChatCompletionRequest,
@@ -31,17 +31,11 @@ export function openAIRoutes(deps: DispatchDeps): Hono<Env> {
       const stream = endpoint !== "embeddings" && body.stream === true;
       const streamOptions = (body as { stream_options?: { include_usage?: boolean } | null })
         .stream_options;
-      return await dispatch({
-        gateway: c.get("gateway"),
-        key: c.get("key"),
+      return await routeRequest(c, deps, {
         ingress: openAIIngress(endpoint, body, streamOptions?.include_usage === true),
         model: body.model,
         stream,
-        requestId: c.get("requestId"),
-        clientSignal: c.req.raw.signal,
-        clientHeaders: c.req.raw.headers,
-        startedAt: c.get("startedAt"),
-      }, deps);
+      });
     };
 
   for (const prefix of ["/v1", ""]) {
