@@ -57,6 +57,10 @@ Deno.serve({
 }, app.fetch);
 
 if (initial.source !== "(embedded default config)") {
-  watchForReload(holder, [options.configPath, new URL("./plugins/", import.meta.url).pathname]);
+  watchForReload(
+    holder,
+    [options.configPath, new URL("./plugins/", import.meta.url).pathname],
+    options.warn,
+  );
 }
 addEventListener("unload", () => accessLog.flush());

@@ -20,7 +20,11 @@ function freePort(): number {
   return port;
 }
 
-async function startMain(configPath: string, env: Record<string, string> = {}): Promise<Running> {
+async function startMain(
+  configPath: string,
+  env: Record<string, string> = {},
+  readPermission = ["--allow-read"],
+): Promise<Running> {
   const port = freePort();
   const process = new Deno.Command(Deno.execPath(), {
     args: [
@@ -28,7 +32,7 @@ async function startMain(configPath: string, env: Record<string, string> = {}): 
       "--unstable-no-legacy-abort",
       "--allow-net",
       "--allow-env",
-      "--allow-read",
+      ...readPermission,
       "--allow-write=data",
       "--allow-sys",
       "main.ts",
@@ -171,6 +175,22 @@ Deno.test("main: the shipped config starts with no secrets and serves echo", asy
     assert.match(gw.logs(), /Channel "openai" skipped: OPENAI_API_KEY is not set/);
     // One warning per skipped channel, not one per reload or request.
     assert.equal(gw.logs().split('Channel "openai" skipped').length, 2);
+  } finally {
+    await gw.stop();
+  }
+});
+
+Deno.test("main: without access to plugins/ it uses the static registry and does not watch", async () => {
+  const gw = await startMain("config/gateway.yaml", {}, ["--allow-read=config"]);
+  try {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "echo", messages: [{ role: "user", content: "registry" }] }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).choices[0].message.content, "echo: registry");
+    assert.match(gw.logs(), /using the static registry plugins\/mod\.ts/);
+    assert.match(gw.logs(), /Not watching .*plugins/);
   } finally {
     await gw.stop();
   }

@@ -29,7 +29,7 @@ export async function loadGateway(options: LoadOptions, previous?: Gateway): Pro
     source = "(embedded default config)";
   }
   const loaded = parseConfig(text, source, options.env);
-  const plugins = await discoverPlugins(options.pluginsDir);
+  const plugins = await discoverPlugins(options.pluginsDir, options.warn);
   return buildGateway(loaded, plugins, {
     catalog: previous?.catalog,
     health: previous?.health,

@@ -1,6 +1,8 @@
 /**
  * Reload triggers that need the operating system: changes to the config file or the plugins
- * folder (debounced, since editors write in several steps) and SIGHUP.
+ * folder (debounced, since editors write in several steps) and SIGHUP. Where the platform cannot
+ * watch a path (no permission, no file system, as on Deno Deploy) that trigger is skipped with a
+ * warning: the admin API still reloads.
  */
 import type { GatewayHolder } from "./holder.ts";
 
@@ -8,30 +10,43 @@ import type { GatewayHolder } from "./holder.ts";
 export function watchForReload(
   holder: GatewayHolder,
   paths: string[],
+  warn: (line: string) => void,
   debounceMs = 200,
 ): () => void {
-  const watcher = Deno.watchFs(paths);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  (async () => {
+  const watchers: Deno.FsWatcher[] = [];
+  for (const path of paths) {
+    let watcher: Deno.FsWatcher;
     try {
-      for await (const event of watcher) {
-        if (event.kind === "access") continue;
-        clearTimeout(timer);
-        timer = setTimeout(() => holder.reload("file changed"), debounceMs);
-      }
-    } catch {
-      // The watcher was closed.
+      watcher = Deno.watchFs(path);
+    } catch (error) {
+      warn(`Not watching ${path} for changes (${error instanceof Error ? error.message : error})`);
+      continue;
     }
-  })();
+    watchers.push(watcher);
+    (async () => {
+      try {
+        for await (const event of watcher) {
+          if (event.kind === "access") continue;
+          clearTimeout(timer);
+          timer = setTimeout(() => holder.reload("file changed"), debounceMs);
+        }
+      } catch {
+        // The watcher was closed.
+      }
+    })();
+  }
   const onHangup = () => holder.reload("SIGHUP");
   let signals = false;
-  if (Deno.build.os !== "windows") {
+  try {
     Deno.addSignalListener("SIGHUP", onHangup);
     signals = true;
+  } catch {
+    // No signals on this platform (Windows, Deploy): the admin API still reloads.
   }
   return () => {
     clearTimeout(timer);
-    watcher.close();
+    for (const watcher of watchers) watcher.close();
     if (signals) Deno.removeSignalListener("SIGHUP", onHangup);
   };
 }

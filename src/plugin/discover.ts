@@ -19,7 +19,10 @@ export function isPluginFile(fileName: string): boolean {
  * Imports every plugin in `dir`.
  * @throws {PluginError} listing each broken file and why.
  */
-export async function discoverPlugins(dir: URL): Promise<PluginSet> {
+export async function discoverPlugins(
+  dir: URL,
+  warn: (line: string) => void = () => {},
+): Promise<PluginSet> {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -27,6 +30,8 @@ export async function discoverPlugins(dir: URL): Promise<PluginSet> {
     if (error instanceof Deno.errors.NotFound) {
       throw new PluginError(dir.pathname, "folder not found");
     }
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    warn(`Cannot list ${dir.pathname} (${reason}): using the static registry plugins/mod.ts`);
     return await staticRegistry();
   }
   const files = entries.filter((e) => e.isFile && isPluginFile(e.name)).map((e) => e.name).sort();
