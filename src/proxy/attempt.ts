@@ -3,20 +3,27 @@
  * classify what came back. The failover loop (`relay.ts`) decides what to do with the result.
  */
 import type { Usage } from "../formats/openai.ts";
-import {
-  type Endpoint,
-  type RequestContext,
-  retryAfterSeconds,
-  type SseEvent,
-  type StreamContext,
+import type {
+  Endpoint,
+  SseEvent,
+  StreamContext,
   UpstreamError,
-  type UpstreamFailure,
-  type UpstreamRequest,
+  UpstreamRequest,
 } from "../plugin/contract.ts";
 import type { Candidate } from "../routing/resolve.ts";
 import type { TokenUsage } from "../stats/record.ts";
 import { relayedHeaders } from "./headers.ts";
-import { readCapped, TooLargeError } from "./read_capped.ts";
+import {
+  type AttemptFailure,
+  classifyStatus,
+  ClientGoneError,
+  type FailureFields,
+  failureFromResponse,
+  failureFromThrown,
+  fromUpstreamError,
+  parseJson,
+} from "./failure.ts";
+import { readCapped } from "./read_capped.ts";
 import { startStream, type StreamSummary } from "./stream.ts";
 import { answerFromStream, streamFromAnswer } from "./stream_mode.ts";
 import { toTokenUsage } from "./usage.ts";
@@ -51,30 +58,6 @@ export interface AttemptInput {
   onStreamEnd(summary: StreamSummary): void;
 }
 
-/** What to do after a failed attempt. */
-export type FailoverAction = "retry" | "next" | "return";
-
-export interface AttemptFailure {
-  ok: false;
-  /** The status the client would see for this failure. */
-  status: number;
-  message: string;
-  type: string;
-  code: string | number | null;
-  kind: "http" | "timeout" | "connection" | "stream" | "invalid";
-  action: FailoverAction;
-  retryAfter?: number;
-  /** The upstream rejected the key itself (401/403). */
-  keyRejected: boolean;
-  key: string;
-  /** For `return`: the upstream's answer to pass to the client unchanged. */
-  passthrough?: Response;
-  upstreamMs: number;
-}
-
-/** What classifying a failure decides; the attempt adds key and timing. */
-type FailureFields = Omit<AttemptFailure, "ok" | "upstreamMs" | "key" | "keyRejected">;
-
 export interface AttemptSuccess {
   ok: true;
   response: Response;
@@ -84,20 +67,7 @@ export interface AttemptSuccess {
 }
 
 export type AttemptResult = AttemptSuccess | AttemptFailure;
-
-/** Thrown when the client disconnected: there is nobody left to answer. */
-export class ClientGoneError extends Error {
-  override name = "ClientGoneError";
-}
-
-/** Which failures move on: 5xx retry here first; auth, rate and timeouts go elsewhere at once. */
-export function classifyStatus(status: number): FailoverAction {
-  if (status >= 500) return "retry";
-  if (status === 401 || status === 403 || status === 408 || status === 429) return "next";
-  return "return";
-}
-
-const decoder = new TextDecoder();
+export type { AttemptFailure };
 
 export async function attempt(input: AttemptInput): Promise<AttemptResult> {
   const { channel, upstreamModel } = input.candidate;
@@ -142,13 +112,19 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     state: undefined,
   };
   const started = performance.now();
-  const fail = (f: FailureFields) => ({
-    ok: false as const,
+  const fail = (f: FailureFields): AttemptFailure => ({
+    ok: false,
     key: apiKey,
-    keyRejected: false,
+    keyRejected: f.kind === "http" && (f.status === 401 || f.status === 403),
     upstreamMs: performance.now() - started,
     ...f,
   });
+  const thrownContext = {
+    channel: channel.name,
+    signal,
+    clientSignal: input.clientSignal,
+    firstByteMs,
+  };
 
   let upstream: Response;
   try {
@@ -174,11 +150,13 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
       });
   } catch (error) {
     clearTimeout(firstByteTimer);
-    return fail(failureFromThrown(error, "connect"));
+    return fail(failureFromThrown(error, "connect", thrownContext));
   }
 
   try {
-    if (upstream.status >= 400) return await failureFrom(upstream, ctx, input, fail);
+    if (upstream.status >= 400) {
+      return fail(await failureFromResponse(upstream, channel.plugin, ctx));
+    }
     if (upstreamStream) {
       const idleMs = channel.streamIdleTimeout;
       let gathered: StreamSummary | undefined;
@@ -287,124 +265,6 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     };
   } catch (error) {
     clearTimeout(firstByteTimer);
-    return fail(failureFromThrown(error, "response"));
-  }
-
-  /** What a thrown error means for failover; a client that left ends the attempt instead. */
-  function failureFromThrown(error: unknown, phase: "connect" | "response"): FailureFields {
-    if (error instanceof ClientGoneError || input.clientSignal.aborted) {
-      throw new ClientGoneError("Client disconnected");
-    }
-    if (error instanceof TooLargeError) {
-      return {
-        status: 502,
-        message: `Upstream "${channel.name}" response exceeded ${error.limit} bytes`,
-        type: "upstream_error",
-        code: "response_too_large",
-        kind: "invalid",
-        action: "return",
-      };
-    }
-    if (isTimeout(error, signal)) {
-      // Failures reach here only before the first byte, so the first-byte budget is what ran out.
-      return {
-        status: 504,
-        message: `Upstream "${channel.name}" timed out after ${seconds(firstByteMs)}`,
-        type: "timeout_error",
-        code: "upstream_timeout",
-        kind: "timeout",
-        action: "next",
-      };
-    }
-    if (error instanceof UpstreamError) {
-      // A hook's verdict on the exchange: 4xx (a blocked prompt, an unconvertible request) go
-      // back to the client, 5xx and 429 move on.
-      return { ...fromUpstreamError(error), kind: "invalid", action: classifyStatus(error.status) };
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    return phase === "connect"
-      ? {
-        status: 502,
-        message: `Could not reach "${channel.name}": ${reason}`,
-        type: "upstream_error",
-        code: "upstream_unreachable",
-        kind: "connection",
-        action: "next",
-      }
-      : {
-        status: 502,
-        message: `Upstream "${channel.name}" failed: ${reason}`,
-        type: "upstream_error",
-        code: "upstream_error",
-        kind: "connection",
-        action: "next",
-      };
-  }
-}
-
-async function failureFrom(
-  upstream: Response,
-  ctx: RequestContext<unknown>,
-  input: AttemptInput,
-  fail: (f: FailureFields) => AttemptFailure,
-): Promise<AttemptFailure> {
-  const { channel } = input.candidate;
-  const bytes = await readCapped(upstream.body, 1024 * 1024).catch(() => new Uint8Array());
-  const json = parseJson(bytes);
-  const mapped: UpstreamFailure | undefined = channel.plugin.transformError?.(
-    upstream.status,
-    json,
-    ctx,
-  );
-  const status = mapped?.status ?? upstream.status;
-  const openAI = json as { error?: { message?: unknown; type?: unknown; code?: unknown } };
-  const upstreamMessage = typeof openAI?.error?.message === "string"
-    ? openAI.error.message
-    : decoder.decode(bytes.subarray(0, 300)).trim();
-  const action = classifyStatus(status);
-  const failure = fail({
-    status,
-    message: mapped?.message ?? (upstreamMessage || `Upstream answered ${upstream.status}`),
-    type: mapped?.type ??
-      (typeof openAI?.error?.type === "string" ? openAI.error.type : "upstream_error"),
-    code: mapped?.code ?? (typeof openAI?.error?.code === "string" ? openAI.error.code : null),
-    kind: "http",
-    action,
-    retryAfter: mapped?.retryAfter ?? retryAfterSeconds(upstream.headers.get("retry-after")),
-  });
-  failure.keyRejected = status === 401 || status === 403;
-  if (action === "return" && !mapped && openAI?.error !== undefined) {
-    // Other 4xx go back to the client unchanged: the upstream said what is wrong.
-    const headers = relayedHeaders(upstream.headers);
-    headers.set("content-type", "application/json");
-    failure.passthrough = new Response(bytes, { status: upstream.status, headers });
-  }
-  return failure;
-}
-
-function fromUpstreamError(error: UpstreamError) {
-  return {
-    status: error.status,
-    message: error.message,
-    type: error.type,
-    code: null,
-  };
-}
-
-function seconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${Math.round(ms / 100) / 10}s`;
-}
-
-function isTimeout(error: unknown, signal: AbortSignal): boolean {
-  return (error as Error)?.name === "TimeoutError" ||
-    (signal.aborted && (signal.reason as Error)?.name === "TimeoutError");
-}
-
-function parseJson(bytes: Uint8Array): unknown {
-  if (bytes.byteLength === 0) return undefined;
-  try {
-    return JSON.parse(decoder.decode(bytes));
-  } catch {
-    return undefined;
+    return fail(failureFromThrown(error, "response", thrownContext));
   }
 }

@@ -13,7 +13,8 @@ import { GatewayError } from "../http/errors.ts";
 import type { ChannelHealth } from "../routing/health.ts";
 import type { Candidate } from "../routing/resolve.ts";
 import type { Recorder, RequestRecord } from "../stats/record.ts";
-import { attempt, type AttemptFailure, ClientGoneError } from "./attempt.ts";
+import { attempt } from "./attempt.ts";
+import { type AttemptFailure, ClientGoneError } from "./failure.ts";
 import type { Ingress, PreparedCall } from "./ingress.ts";
 import type { StreamSummary } from "./stream.ts";
 
