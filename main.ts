@@ -36,7 +36,8 @@ const holder = new GatewayHolder(initial, (previous) => loadGateway(options, pre
 const accessLog = new AccessLog();
 const app = createApp({
   holder,
-  recorder: initial.config.log.requests ? accessLog : { record() {} },
+  // Read per request so `log.requests` follows reloads.
+  recorder: { record: (r) => holder.current.config.log.requests && accessLog.record(r) },
   remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
   log,
 });

@@ -486,3 +486,23 @@ Deno.test("streams: a relayed stream cut off before its finish ends in an error,
     },
   );
 });
+
+Deno.test("breaker: a request a plugin refuses (4xx verdict) never counts against the channel", async () => {
+  await scenario(
+    { a: () => ok("unused") },
+    (u) => `
+channels:
+  - { name: a, plugin: anthropic, base_url: "${u.a}", keys: [k], models: [m] }
+`,
+    async (t) => {
+      for (let i = 0; i < 5; i++) {
+        // Anthropic has no `n`: the plugin refuses before any upstream call.
+        const res = await ask(t.url, { n: 2 });
+        assert.equal(res.status, 400);
+        await res.body?.cancel();
+      }
+      assert.equal(t.gateway.holder.current.health.state("a"), "closed");
+      assert.equal(t.upstreams.a.received.length, 0);
+    },
+  );
+});

@@ -7,6 +7,7 @@ import type { GatewayKey } from "../auth/key_ring.ts";
 import { GatewayError } from "../http/errors.ts";
 import type { RequestContext } from "../plugin/contract.ts";
 import type { Channel } from "../routing/channel.ts";
+import { REJECTED_KEY_MS } from "../routing/key_pool.ts";
 import type { Recorder } from "../stats/record.ts";
 import { CREDENTIAL_HEADERS, lazyClientHeaders, relayedHeaders } from "./headers.ts";
 
@@ -105,7 +106,9 @@ export async function passthrough(
       code: timedOut ? "upstream_timeout" : "upstream_unreachable",
     });
   }
-  if (upstream.status === 401 || upstream.status === 403) channel.keys.setAside(apiKey, 60_000);
+  if (upstream.status === 401 || upstream.status === 403) {
+    channel.keys.setAside(apiKey, REJECTED_KEY_MS);
+  }
   record(upstream.status);
   const out = relayedHeaders(upstream.headers);
   out.set("x-sluice-channel", channel.name);

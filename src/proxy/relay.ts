@@ -11,6 +11,7 @@
 import type { GatewayKey } from "../auth/key_ring.ts";
 import { GatewayError } from "../http/errors.ts";
 import type { ChannelHealth } from "../routing/health.ts";
+import { REJECTED_KEY_MS } from "../routing/key_pool.ts";
 import type { Candidate } from "../routing/resolve.ts";
 import type { Recorder, RequestRecord } from "../stats/record.ts";
 import { attempt } from "./attempt.ts";
@@ -55,9 +56,6 @@ export interface AttemptSummary {
   status: number;
   error: string;
 }
-
-/** Key set aside after the upstream rejected it. */
-const REJECTED_KEY_MS = 5 * 60_000;
 
 export async function relay(request: RelayRequest, deps: RelayDeps): Promise<Response> {
   const { health } = deps;
@@ -218,7 +216,11 @@ function stamp(response: Response, channel: string, attempts: number): void {
 /** Whether a failure says the channel itself is unwell (rather than the request or one key). */
 function blamesChannel(failure: AttemptFailure, keys: number, keysAside: number): boolean {
   if (failure.keyRejected) return keysAside >= keys;
-  if (failure.kind !== "http") return true;
+  // Timeouts and broken connections are the channel's; statuses (the upstream's, or a hook's
+  // verdict such as "n > 1 is not supported here") only when they are 5xx or 429.
+  if (failure.kind === "timeout" || failure.kind === "connection" || failure.kind === "stream") {
+    return true;
+  }
   return failure.status >= 500 || failure.status === 429;
 }
 

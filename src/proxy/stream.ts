@@ -99,10 +99,9 @@ export async function startStream(input: StreamRelayInput): Promise<StreamStart>
   const finish = (): string => {
     let text = plugin.endStream ? emit(plugin.endStream(ctx)) : "";
     if (input.openAIStyle && !sawDone) {
-      // A relayed stream that stops with neither a finish reason nor [DONE] was cut short;
-      // appending [DONE] would tell the client it got everything. (Converting plugins check
-      // completeness themselves.)
-      if (!plugin.transformStreamEvent && !sawFinish) {
+      // A stream that stops with neither a finish reason nor [DONE] was cut short, whether
+      // relayed or converted; appending [DONE] would tell the client it got everything.
+      if (!sawFinish) {
         throw new UpstreamError(502, "Upstream stream ended before it finished (truncated)");
       }
       text += formatSse({ data: DONE });

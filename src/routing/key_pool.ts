@@ -2,6 +2,9 @@
  * A channel's upstream keys, used in turn. A key the upstream rejected (401/403) is set aside for
  * a while so the next request does not pay for the same failure.
  */
+/** How long a key the upstream rejected (401/403) stays out of rotation. */
+export const REJECTED_KEY_MS = 5 * 60_000;
+
 export class KeyPool {
   readonly #keys: readonly string[];
   readonly #asideUntil = new Map<string, number>();

@@ -16,14 +16,3 @@ export function priceFor(
   if (!price) return undefined;
   return price.models?.[model] ?? price.models?.[upstreamModel] ?? price;
 }
-
-/** USD for a request's tokens; cached prompt tokens at their own rate when one is set. */
-export function costOf(
-  price: ModelPrice | undefined,
-  usage: { prompt: number; completion: number; cached?: number },
-): number | undefined {
-  if (!price) return undefined;
-  const cached = price.cached_input === undefined ? 0 : usage.cached ?? 0;
-  return ((usage.prompt - cached) * price.input + cached * (price.cached_input ?? 0) +
-    usage.completion * price.output) / 1_000_000;
-}

@@ -36,7 +36,7 @@ export class AccessLog implements Recorder {
   }
 }
 
-/** `2026-11-22T10:00:00.000Z 200 chat openai gpt-4o key=alice 1 try 12+34 tok 512ms id=...` */
+/** `2026-11-22T10:00:00.000Z 200 chat openai gpt-4o key=alice attempts=1 tokens=12+34 512ms id=…` */
 export function formatLine(r: RequestRecord): string {
   const parts = [
     new Date(r.time).toISOString(),
