@@ -12,7 +12,6 @@ import { UpstreamError } from "../../plugin/upstream_error.ts";
 import {
   blockedPromptError,
   finishReasonOf,
-  isFilteredReason,
   parseResponse,
   textOf,
   toolCallsOf,
@@ -60,7 +59,9 @@ type Delta = ChatCompletionChunk["choices"][number]["delta"];
 
 /**
  * Converts one Gemini event's `data` into OpenAI chunks. Throws {@link UpstreamError} for an
- * error object, a blocked prompt, a safety stop, or data that is not a Gemini response.
+ * error object, a blocked prompt, or data that is not a Gemini response. A candidate stopped for
+ * safety mid-stream ends with `finish_reason: "content_filter"`, as the same stop does in a
+ * non-stream answer and as OpenAI's own content filter ends a stream.
  */
 export function geminiChunkToChat(data: string, state: GeminiStreamState): ChatCompletionChunk[] {
   let json: unknown;
@@ -95,14 +96,6 @@ export function geminiChunkToChat(data: string, state: GeminiStreamState): ChatC
 
   for (const [i, candidate] of (response.candidates ?? []).entries()) {
     const index = candidate.index ?? i;
-    if (isFilteredReason(candidate.finishReason)) {
-      const detail = candidate.finishMessage ? `: ${candidate.finishMessage}` : "";
-      throw new UpstreamError(
-        400,
-        `Gemini stopped the response (finishReason ${candidate.finishReason})${detail}`,
-        "content_filter",
-      );
-    }
     if (!state.started.has(index)) {
       state.started.add(index);
       chunk(index, { role: "assistant", content: "" });

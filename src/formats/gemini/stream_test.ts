@@ -64,16 +64,14 @@ Deno.test("geminiChunkToChat() sends a function call as one complete tool call",
   assert.equal(chunks.at(-1)?.usage?.completion_tokens, 79);
 });
 
-Deno.test("geminiChunkToChat() throws a content_filter error for a safety stop", async () => {
+Deno.test("geminiChunkToChat() ends a safety stop with finish_reason content_filter", async () => {
   const s = state();
   const [first, second] = await sseFixture("stream_safety.sse");
   assert.equal(geminiChunkToChat(first, s).length, 2);
-  assert.throws(() => geminiChunkToChat(second, s), (error: unknown) => {
-    assert.ok(error instanceof UpstreamError);
-    assert.equal(error.type, "content_filter");
-    assert.match(error.message, /finishReason SAFETY/);
-    return true;
-  });
+  const last = geminiChunkToChat(second, s);
+  assert.deepEqual(last.map((c) => c.choices[0].finish_reason), ["content_filter"]);
+  assert.deepEqual(last[0].choices[0].delta, {});
+  assert.equal(endGeminiStream(s).at(-1)?.usage?.total_tokens, 13);
 });
 
 Deno.test("geminiChunkToChat() throws for a blocked prompt, an error event and bad JSON", () => {
