@@ -3,8 +3,6 @@
  * the recorder, how to find a client's address), so tests drive it with `app.request()`.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
 import { adminRoutes } from "../admin/routes.ts";
 import { gatewayAuth, type GatewayAuthOptions } from "../auth/middleware.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
@@ -29,21 +27,27 @@ export interface AppDeps {
 
 type Env = GatewayEnv;
 
+/** A client-chosen request id we are willing to echo back. */
+const REQUEST_ID = /^[\w\-=.:]+$/;
+
 export function createApp(deps: AppDeps): Hono<Env> {
   const { holder } = deps;
   const fetchFn = deps.fetch ?? fetch;
   const log = deps.log ?? console.error;
   const app = new Hono<Env>();
 
-  app.use(async function timing(c, next) {
+  // Timing and the request id in one middleware, stamped once on the final response. (Hono's
+  // requestId() sets a prepared header, which makes Hono copy every Response a route returns:
+  // measurable per request, and routes here return their own Responses.)
+  app.use(async function requestContext(c, next) {
     c.set("startedAt", performance.now());
+    const incoming = c.req.header("x-request-id");
+    const id = incoming && incoming.length <= 200 && REQUEST_ID.test(incoming)
+      ? incoming
+      : crypto.randomUUID();
+    c.set("requestId", id);
     await next();
-  });
-  app.use(requestId({ headerName: "x-request-id" }));
-  app.use(async function stampRequestId(c, next) {
-    await next();
-    // Routes return their own Response objects, which Hono's prepared headers do not reach.
-    c.res.headers.set("x-request-id", c.get("requestId"));
+    c.res.headers.set("x-request-id", id);
   });
   app.onError((error, c) => {
     // Anthropic clients (auth failures included) get Anthropic-shaped errors.
@@ -71,18 +75,6 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
   const client = new Hono<Env>();
   client.use(auth);
-  client.use(function limitBody(c, next) {
-    // Read per request so the limit follows reloads.
-    const max = c.get("gateway").config.defaults.max_request_bytes;
-    return bodyLimit({
-      maxSize: max,
-      onError: () => {
-        throw new GatewayError(413, `Request body exceeds the limit of ${max} bytes`, {
-          code: "request_too_large",
-        });
-      },
-    })(c, next);
-  });
   client.route("/", openAIRoutes({ fetch: fetchFn, recorder: deps.recorder }));
   client.route("/", anthropicRoutes({ fetch: fetchFn, recorder: deps.recorder }));
 
@@ -98,6 +90,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       request: c.req.raw,
       requestId: c.get("requestId"),
       startedAt: c.get("startedAt"),
+      maxRequestBytes: c.get("gateway").config.defaults.max_request_bytes,
     }, { fetch: fetchFn, recorder: deps.recorder });
   };
   client.all("/proxy/:channel/*", (c) => {

@@ -4,7 +4,25 @@
  */
 import type { z } from "zod";
 import { formatPath } from "../config/load.ts";
+import { readCapped, TooLargeError } from "../proxy/read_capped.ts";
 import { GatewayError } from "./errors.ts";
+
+const decoder = new TextDecoder();
+
+/**
+ * The request body as text, refused with 413 past `max` bytes (declared or streamed) without
+ * reading more than that.
+ */
+export async function readRequestText(request: Request, max: number): Promise<string> {
+  try {
+    return decoder.decode(await readCapped(request, max));
+  } catch (error) {
+    if (!(error instanceof TooLargeError)) throw error;
+    throw new GatewayError(413, `Request body exceeds the limit of ${max} bytes`, {
+      code: "request_too_large",
+    });
+  }
+}
 
 /** Parses `text` as JSON and validates it against `schema`. */
 export function parseBody<T extends z.ZodType>(text: string, schema: T): z.infer<T> {

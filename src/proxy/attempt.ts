@@ -23,6 +23,7 @@ import {
   fromUpstreamError,
   parseJson,
 } from "./failure.ts";
+import { CallAbort } from "./call_abort.ts";
 import { readCapped } from "./read_capped.ts";
 import { startStream, type StreamSummary } from "./stream.ts";
 import { answerFromStream, streamFromAnswer } from "./stream_mode.ts";
@@ -83,19 +84,9 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
   // Before the first byte, an attempt may use neither more than its channel's timeout nor more
   // than what is left of the request's budget. A stream, once flowing, has its own deadline.
   const firstByteMs = Math.max(1, Math.min(channel.timeout, input.deadline - performance.now()));
-  const timeoutMs = upstreamStream ? channel.streamTimeout : firstByteMs;
-  const upstreamAbort = new AbortController();
-  const signal = AbortSignal.any([
-    input.clientSignal,
-    upstreamAbort.signal,
-    AbortSignal.timeout(timeoutMs),
-  ]);
-  const firstByteTimer = upstreamStream
-    ? setTimeout(
-      () => upstreamAbort.abort(new DOMException("First byte timeout", "TimeoutError")),
-      firstByteMs,
-    )
-    : undefined;
+  const call = new CallAbort(input.clientSignal);
+  call.deadline(firstByteMs, "First byte");
+  const signal = call.signal;
   // One context object for every hook of this attempt: plugins may key per-attempt data on it.
   const ctx: StreamContext<unknown, unknown> = {
     channel: channel.info,
@@ -149,13 +140,15 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
         signal,
       });
   } catch (error) {
-    clearTimeout(firstByteTimer);
+    call.done();
     return fail(failureFromThrown(error, "connect", thrownContext));
   }
 
   try {
     if (upstream.status >= 400) {
-      return fail(await failureFromResponse(upstream, channel.plugin, ctx));
+      const failure = fail(await failureFromResponse(upstream, channel.plugin, ctx));
+      call.done();
+      return failure;
     }
     if (upstreamStream) {
       const idleMs = channel.streamIdleTimeout;
@@ -170,10 +163,16 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
         maxBytes: input.maxResponseBytes,
         idleMs,
         errorEvent: input.errorEvent,
-        abortUpstream: (reason) => upstreamAbort.abort(reason),
-        onEnd: input.stream ? input.onStreamEnd : (summary) => (gathered = summary),
+        abortUpstream: (reason) => call.abort(reason),
+        onEnd: (summary) => {
+          call.done();
+          if (input.stream) input.onStreamEnd(summary);
+          else gathered = summary;
+        },
       });
-      clearTimeout(firstByteTimer);
+      if (!started2.ok) call.done();
+      // Flowing: the stream's own deadline replaces the first-byte one.
+      else call.deadline(channel.streamTimeout, "Stream");
       if (!started2.ok) {
         if (input.clientSignal.aborted) throw new ClientGoneError("Client disconnected");
         const status = started2.error.status;
@@ -213,7 +212,8 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
         upstreamMs: performance.now() - started,
       };
     }
-    const bytes = await readCapped(upstream.body, input.maxResponseBytes);
+    const bytes = await readCapped(upstream, input.maxResponseBytes);
+    call.done();
     const upstreamMs = performance.now() - started;
     const json = parseJson(bytes);
     if (json === undefined) {
@@ -264,7 +264,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
       upstreamMs,
     };
   } catch (error) {
-    clearTimeout(firstByteTimer);
+    call.done();
     return fail(failureFromThrown(error, "response", thrownContext));
   }
 }

@@ -57,7 +57,7 @@ export async function failureFromResponse(
   plugin: AnyPlugin,
   ctx: RequestContext<unknown>,
 ): Promise<FailureFields> {
-  const bytes = await readCapped(upstream.body, 1024 * 1024).catch(() => new Uint8Array());
+  const bytes = await readCapped(upstream, 1024 * 1024).catch(() => new Uint8Array());
   const json = parseJson(bytes);
   const mapped: UpstreamFailure | undefined = plugin.transformError?.(upstream.status, json, ctx);
   const status = mapped?.status ?? upstream.status;

@@ -9,6 +9,7 @@ import type { RequestContext } from "../plugin/contract.ts";
 import type { Channel } from "../routing/channel.ts";
 import { REJECTED_KEY_MS } from "../routing/key_pool.ts";
 import type { Recorder } from "../stats/record.ts";
+import { CallAbort } from "./call_abort.ts";
 import { CREDENTIAL_HEADERS, lazyClientHeaders, relayedHeaders } from "./headers.ts";
 
 /** Client headers never forwarded: our own credentials and per-hop framing. */
@@ -32,6 +33,7 @@ export interface PassthroughInput {
   request: Request;
   requestId: string;
   startedAt: number;
+  maxRequestBytes: number;
 }
 
 export interface PassthroughDeps {
@@ -49,11 +51,23 @@ export async function passthrough(
       code: "channel_not_allowed",
     });
   }
+  // Native uploads stream through; a body that declares itself over the limit is refused first.
+  if (Number(request.headers.get("content-length") ?? 0) > input.maxRequestBytes) {
+    throw new GatewayError(
+      413,
+      `Request body exceeds the limit of ${input.maxRequestBytes} bytes`,
+      {
+        code: "request_too_large",
+      },
+    );
+  }
   const headers = new Headers();
   for (const [name, value] of request.headers) if (!CLIENT_ONLY.has(name)) headers.set(name, value);
   for (const [name, value] of Object.entries(channel.config.headers)) headers.set(name, value);
   const apiKey = channel.keys.pick();
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(channel.streamTimeout)]);
+  const call = new CallAbort(request.signal);
+  call.deadline(channel.streamTimeout, `Upstream "${channel.name}"`);
+  const signal = call.signal;
   const clientHeaders = lazyClientHeaders(request.headers);
   const ctx: RequestContext<unknown> = {
     channel: channel.info,
@@ -97,6 +111,7 @@ export async function passthrough(
       duplex: "half",
     });
   } catch (error) {
+    call.done();
     const timedOut = (error as Error)?.name === "TimeoutError";
     const message = timedOut
       ? `Upstream "${channel.name}" timed out`
@@ -113,7 +128,10 @@ export async function passthrough(
   const out = relayedHeaders(upstream.headers);
   out.set("x-sluice-channel", channel.name);
   out.set("x-sluice-attempts", "1");
-  return new Response(upstream.body, { status: upstream.status, headers: out });
+  // The deadline covers the whole exchange; release it when the body has been relayed.
+  const body = upstream.body?.pipeThrough(new TransformStream({ flush: () => call.done() }));
+  if (!body) call.done();
+  return new Response(body ?? null, { status: upstream.status, headers: out });
 }
 
 /**

@@ -8,17 +8,25 @@ export class TooLargeError extends Error {
 }
 
 /**
- * The whole body as bytes.
+ * The whole body of `message` as bytes.
  * @throws {TooLargeError} as soon as more than `limit` bytes arrived (the body is cancelled).
  */
 export async function readCapped(
-  body: ReadableStream<Uint8Array<ArrayBuffer>> | null,
+  message: Request | Response,
   limit: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if (!body) return new Uint8Array();
+  if (!message.body) return new Uint8Array();
+  const declared = Number(message.headers.get("content-length") ?? Number.NaN);
+  if (declared > limit) {
+    await message.body.cancel().catch(() => {});
+    throw new TooLargeError(limit);
+  }
+  // A declared length within the limit: Deno reads it in one operation, far cheaper per request
+  // than a reader loop. (A body longer than it declared is a protocol error Deno rejects.)
+  if (Number.isInteger(declared)) return new Uint8Array(await message.arrayBuffer());
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
-  const reader = body.getReader();
+  const reader = (message.body as ReadableStream<Uint8Array<ArrayBuffer>>).getReader();
   while (true) {
     const { done, value } = await reader.read();
     if (done) break;

@@ -12,7 +12,7 @@ import {
 } from "../../formats/anthropic/mod.ts";
 import { anthropicIngress } from "../../proxy/anthropic_ingress.ts";
 import type { DispatchDeps } from "../../proxy/dispatch.ts";
-import { parseBody } from "../parse_body.ts";
+import { parseBody, readRequestText } from "../parse_body.ts";
 import { type GatewayEnv, routeRequest } from "../route_request.ts";
 
 type Env = GatewayEnv;
@@ -27,7 +27,10 @@ export function anthropicRoutes(deps: DispatchDeps): Hono<Env> {
 
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/messages`, async (c) => {
-      const body = parseBody(await c.req.text(), MessagesRequest);
+      const body = parseBody(
+        await readRequestText(c.req.raw, c.get("gateway").config.defaults.max_request_bytes),
+        MessagesRequest,
+      );
       const stream = body.stream === true;
       return await routeRequest(c, deps, {
         ingress: anthropicIngress(body, stream),
@@ -36,7 +39,10 @@ export function anthropicRoutes(deps: DispatchDeps): Hono<Env> {
       });
     });
     app.post(`${prefix}/messages/count_tokens`, async (c) => {
-      const body = parseBody(await c.req.text(), CountTokensRequest);
+      const body = parseBody(
+        await readRequestText(c.req.raw, c.get("gateway").config.defaults.max_request_bytes),
+        CountTokensRequest,
+      );
       return c.json({ input_tokens: estimateMessagesTokens(body) });
     });
   }

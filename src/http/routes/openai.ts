@@ -11,7 +11,7 @@ import {
 import type { Endpoint } from "../../plugin/contract.ts";
 import type { DispatchDeps } from "../../proxy/dispatch.ts";
 import { openAIIngress } from "../../proxy/ingress.ts";
-import { parseBody } from "../parse_body.ts";
+import { parseBody, readRequestText } from "../parse_body.ts";
 import { type GatewayEnv, routeRequest } from "../route_request.ts";
 
 type Env = GatewayEnv;
@@ -27,7 +27,10 @@ export function openAIRoutes(deps: DispatchDeps): Hono<Env> {
 
   const handle =
     (endpoint: Exclude<Endpoint, "messages">) => async (c: import("hono").Context<Env>) => {
-      const body = parseBody(await c.req.text(), SCHEMAS[endpoint]);
+      const body = parseBody(
+        await readRequestText(c.req.raw, c.get("gateway").config.defaults.max_request_bytes),
+        SCHEMAS[endpoint],
+      );
       const stream = endpoint !== "embeddings" && body.stream === true;
       const streamOptions = (body as { stream_options?: { include_usage?: boolean } | null })
         .stream_options;
