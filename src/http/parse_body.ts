@@ -4,10 +4,8 @@
  */
 import type { z } from "zod";
 import { formatPath } from "../config/load.ts";
-import { readCapped, TooLargeError } from "../proxy/read_capped.ts";
+import { readCappedText, TooLargeError } from "../proxy/read_capped.ts";
 import { GatewayError } from "./errors.ts";
-
-const decoder = new TextDecoder();
 
 /**
  * The request body as text, refused with 413 past `max` bytes (declared or streamed) without
@@ -15,7 +13,7 @@ const decoder = new TextDecoder();
  */
 export async function readRequestText(request: Request, max: number): Promise<string> {
   try {
-    return decoder.decode(await readCapped(request, max));
+    return await readCappedText(request, max);
   } catch (error) {
     if (!(error instanceof TooLargeError)) throw error;
     throw new GatewayError(413, `Request body exceeds the limit of ${max} bytes`, {

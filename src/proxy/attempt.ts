@@ -24,7 +24,7 @@ import {
   parseJson,
 } from "./failure.ts";
 import { CallAbort } from "./call_abort.ts";
-import { readCapped } from "./read_capped.ts";
+import { readCappedText } from "./read_capped.ts";
 import { startStream, type StreamSummary } from "./stream.ts";
 import { answerFromStream, streamFromAnswer } from "./stream_mode.ts";
 import { toTokenUsage } from "./usage.ts";
@@ -212,10 +212,10 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
         upstreamMs: performance.now() - started,
       };
     }
-    const bytes = await readCapped(upstream, input.maxResponseBytes);
+    const text = await readCappedText(upstream, input.maxResponseBytes);
     call.done();
     const upstreamMs = performance.now() - started;
-    const json = parseJson(bytes);
+    const json = parseJson(text);
     if (json === undefined) {
       return fail({
         status: 502,
@@ -259,7 +259,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
     }
     return {
       ok: true,
-      response: new Response(bytes, { status: upstream.status, headers }),
+      response: new Response(text, { status: upstream.status, headers }),
       usage,
       upstreamMs,
     };

@@ -11,7 +11,7 @@ import {
   type UpstreamFailure,
 } from "../plugin/contract.ts";
 import { relayedHeaders } from "./headers.ts";
-import { readCapped, TooLargeError } from "./read_capped.ts";
+import { readCappedText, TooLargeError } from "./read_capped.ts";
 
 /** What to do after a failed attempt. */
 export type FailoverAction = "retry" | "next" | "return";
@@ -49,22 +49,20 @@ export function classifyStatus(status: number): FailoverAction {
   return "return";
 }
 
-const decoder = new TextDecoder();
-
 /** Reads an upstream error response (status ≥ 400), through the plugin's `transformError`. */
 export async function failureFromResponse(
   upstream: Response,
   plugin: AnyPlugin,
   ctx: RequestContext<unknown>,
 ): Promise<FailureFields> {
-  const bytes = await readCapped(upstream, 1024 * 1024).catch(() => new Uint8Array());
-  const json = parseJson(bytes);
+  const text = await readCappedText(upstream, 1024 * 1024).catch(() => "");
+  const json = parseJson(text);
   const mapped: UpstreamFailure | undefined = plugin.transformError?.(upstream.status, json, ctx);
   const status = mapped?.status ?? upstream.status;
   const openAI = json as { error?: { message?: unknown; type?: unknown; code?: unknown } };
   const upstreamMessage = typeof openAI?.error?.message === "string"
     ? openAI.error.message
-    : decoder.decode(bytes.subarray(0, 300)).trim();
+    : text.slice(0, 300).trim();
   const action = classifyStatus(status);
   const failure: FailureFields = {
     status,
@@ -80,7 +78,7 @@ export async function failureFromResponse(
     // Other 4xx go back to the client unchanged: the upstream said what is wrong.
     const headers = relayedHeaders(upstream.headers);
     headers.set("content-type", "application/json");
-    failure.passthrough = new Response(bytes, { status: upstream.status, headers });
+    failure.passthrough = new Response(text, { status: upstream.status, headers });
   }
   return failure;
 }
@@ -159,11 +157,11 @@ function isTimeout(error: unknown, signal: AbortSignal): boolean {
     (signal.aborted && (signal.reason as Error)?.name === "TimeoutError");
 }
 
-/** JSON from bytes, or undefined when there are none or they are not JSON. */
-export function parseJson(bytes: Uint8Array): unknown {
-  if (bytes.byteLength === 0) return undefined;
+/** JSON from text, or undefined when there is none or it is not JSON. */
+export function parseJson(text: string): unknown {
+  if (text === "") return undefined;
   try {
-    return JSON.parse(decoder.decode(bytes));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

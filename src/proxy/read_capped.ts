@@ -7,6 +7,20 @@ export class TooLargeError extends Error {
   }
 }
 
+const decoder = new TextDecoder();
+
+/**
+ * The whole body of `message` as text (UTF-8), cheaper than bytes then decoding where the body
+ * declares its length: Deno decodes it in the same operation that reads it.
+ * @throws {TooLargeError} as soon as more than `limit` bytes arrived (the body is cancelled).
+ */
+export async function readCappedText(message: Request | Response, limit: number): Promise<string> {
+  if (!message.body) return "";
+  const declared = Number(message.headers.get("content-length") ?? Number.NaN);
+  if (Number.isInteger(declared) && declared <= limit) return await message.text();
+  return decoder.decode(await readCapped(message, limit));
+}
+
 /**
  * The whole body of `message` as bytes.
  * @throws {TooLargeError} as soon as more than `limit` bytes arrived (the body is cancelled).

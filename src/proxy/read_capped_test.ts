@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readCapped, TooLargeError } from "./read_capped.ts";
+import { readCapped, readCappedText, TooLargeError } from "./read_capped.ts";
 
 const streamed = (parts: string[]) =>
   new Response(
@@ -26,4 +26,14 @@ Deno.test("readCapped() refuses a body over the limit, declared or not", async (
     headers: { "content-length": "6" },
   });
   await assert.rejects(() => readCapped(request, 5), TooLargeError);
+});
+
+Deno.test("readCappedText() reads text within the limit and refuses more", async () => {
+  assert.equal(await readCappedText(new Response("héllo"), 10), "héllo");
+  const request = new Request("http://x/", {
+    method: "POST",
+    body: "123456",
+    headers: { "content-length": "6" },
+  });
+  await assert.rejects(() => readCappedText(request, 5), TooLargeError);
 });
