@@ -24,6 +24,8 @@ export function orderCandidates(
   candidates: readonly Candidate[],
   options: SelectOptions,
 ): Candidate[] {
+  // The common case of one channel per model: nothing to order.
+  if (candidates.length < 2) return [...candidates];
   const random = options.random ?? Math.random;
   const ordered = options.strategy === "cost"
     ? byKey(candidates, (c) => blendedPrice(c, options.model), random)
