@@ -1,46 +1,14 @@
 /**
- * Sluice entry: read the config, build the app, serve, and reload on change.
+ * Sluice entry for `deno run`: load the config, build the app, serve on the configured address.
  *
  *   deno task start [--config PATH]      (or SLUICE_CONFIG=PATH; PORT overrides the port)
+ *
+ * `serve.ts` is the same gateway for `deno serve --parallel` (one process per core).
  */
-import { parseArgs } from "node:util";
 import { isLoopback } from "./src/auth/middleware.ts";
-import { GatewayHolder } from "./src/gateway/holder.ts";
-import { loadGateway, type LoadOptions } from "./src/gateway/load.ts";
-import { watchForReload } from "./src/gateway/watch.ts";
-import { createApp } from "./src/http/app.ts";
-import { AccessLog } from "./src/stats/access_log.ts";
+import { boot } from "./src/gateway/boot.ts";
 
-const { values: args } = parseArgs({
-  args: Deno.args,
-  options: { config: { type: "string", short: "c" } },
-});
-const explicitConfig = args.config ?? Deno.env.get("SLUICE_CONFIG");
-const log = (line: string) => console.error(`[sluice] ${line}`);
-const options: LoadOptions = {
-  configPath: explicitConfig ?? "config/gateway.yaml",
-  allowEmbeddedDefault: explicitConfig === undefined,
-  pluginsDir: new URL("./plugins/", import.meta.url),
-  env: (name) => Deno.env.get(name),
-  warn: (line) => log(`warning: ${line}`),
-};
-
-let initial;
-try {
-  initial = await loadGateway(options);
-} catch (error) {
-  log(error instanceof Error ? error.message : String(error));
-  Deno.exit(1);
-}
-const holder = new GatewayHolder(initial, (previous) => loadGateway(options, previous), log);
-const accessLog = new AccessLog();
-const app = createApp({
-  holder,
-  // Read per request so `log.requests` follows reloads.
-  recorder: { record: (r) => holder.current.config.log.requests && accessLog.record(r) },
-  remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
-  log,
-});
+const { app, initial, log } = await boot(new URL("./plugins/", import.meta.url));
 
 let hostname = initial.config.server.hostname;
 if (initial.keys.open && !isLoopback(hostname)) {
@@ -56,12 +24,3 @@ Deno.serve({
   onListen: ({ hostname, port }) =>
     log(`listening on http://${hostname}:${port} with ${initial.channels.length} channels`),
 }, app.fetch);
-
-if (initial.source !== "(embedded default config)") {
-  watchForReload(
-    holder,
-    [options.configPath, new URL("./plugins/", import.meta.url).pathname],
-    options.warn,
-  );
-}
-addEventListener("unload", () => accessLog.flush());

@@ -195,3 +195,49 @@ Deno.test("main: without access to plugins/ it uses the static registry and does
     await gw.stop();
   }
 });
+
+Deno.test("serve.ts: deno serve --parallel runs the gateway on one port", async () => {
+  const port = freePort();
+  const process = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "--parallel",
+      "--unstable-no-legacy-abort",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write=data",
+      "--allow-sys",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "serve.ts",
+    ],
+    cwd: root,
+    env: { DENO_JOBS: "2", NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    await until(async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        await res.body?.cancel();
+        return res.ok;
+      } catch {
+        return false;
+      }
+    }, "deno serve to listen");
+    const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "echo", messages: [{ role: "user", content: "parallel" }] }),
+    });
+    assert.equal((await res.json()).choices[0].message.content, "echo: parallel");
+  } finally {
+    // `deno serve --parallel` (Deno 2.9) did not stop on SIGTERM, nor on SIGINT sent to it as a
+    // child process, in this test; teardown kills it.
+    process.kill("SIGKILL");
+    await process.status;
+  }
+});
