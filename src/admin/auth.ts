@@ -1,11 +1,10 @@
 /** Guards `/admin/*` with `admin.key`, compared in constant time. */
 import type { MiddlewareHandler } from "hono";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { digest } from "../auth/key_ring.ts";
 import { presentedToken } from "../auth/token.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
 import { GatewayError } from "../http/errors.ts";
-
-const digest = (s: string) => createHash("sha256").update(s).digest();
 
 /**
  * Checks the admin key in `headers`.

@@ -4,7 +4,7 @@ import { ANONYMOUS } from "../auth/key_ring.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
 import { priceFor } from "../routing/price.ts";
 import { resolve } from "../routing/resolve.ts";
-import { orderCandidates } from "../routing/select.ts";
+import { orderCandidates, strategyFor } from "../routing/select.ts";
 import { adminAuth } from "./auth.ts";
 
 export function adminRoutes(holder: GatewayHolder): Hono {
@@ -27,7 +27,7 @@ export function adminRoutes(holder: GatewayHolder): Hono {
       gateway.config.routing.aliases,
     );
     const routing = gateway.config.routing;
-    const strategy = routing.models[resolution.model]?.strategy ?? routing.strategy;
+    const strategy = strategyFor(routing, resolution.model);
     const ordered = orderCandidates(resolution.candidates, {
       strategy,
       health: gateway.health,

@@ -22,7 +22,8 @@ export interface GatewayKey {
 /** The identity of requests when no keys are configured (open, loopback-only mode). */
 export const ANONYMOUS: GatewayKey = { name: "anonymous", allowsModel: () => true };
 
-function digest(secret: string): Buffer {
+/** SHA-256 of a secret, for constant-time comparison of equal-length digests. */
+export function digest(secret: string): Buffer {
   return createHash("sha256").update(secret).digest();
 }
 

@@ -68,7 +68,6 @@ export interface AttemptSuccess {
 }
 
 export type AttemptResult = AttemptSuccess | AttemptFailure;
-export type { AttemptFailure };
 
 export async function attempt(input: AttemptInput): Promise<AttemptResult> {
   const { channel, upstreamModel } = input.candidate;
@@ -151,17 +150,17 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
       return failure;
     }
     if (upstreamStream) {
-      const idleMs = channel.streamIdleTimeout;
       let gathered: StreamSummary | undefined;
+      ctx.state = plugin.createStreamState?.(ctx);
       const started2 = await startStream({
         upstream: upstream.body ?? new Response("").body!,
         plugin,
-        ctx: Object.assign(ctx, { state: plugin.createStreamState?.(ctx) }),
+        ctx,
         openAIStyle: input.endpoint === "chat" || input.endpoint === "completions",
         // Gathering for a non-stream client keeps the usage chunk: it becomes `usage`.
         clientWantsUsage: input.clientWantsUsage || !input.stream,
         maxBytes: input.maxResponseBytes,
-        idleMs,
+        idleMs: channel.streamIdleTimeout,
         errorEvent: input.errorEvent,
         abortUpstream: (reason) => call.abort(reason),
         onEnd: (summary) => {
@@ -170,10 +169,8 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
           else gathered = summary;
         },
       });
-      if (!started2.ok) call.done();
-      // Flowing: the stream's own deadline replaces the first-byte one.
-      else call.deadline(channel.streamTimeout, "Stream");
       if (!started2.ok) {
+        call.done();
         if (input.clientSignal.aborted) throw new ClientGoneError("Client disconnected");
         const status = started2.error.status;
         return fail({
@@ -182,6 +179,8 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
           action: status === 504 ? "next" : classifyStatus(status),
         });
       }
+      // Flowing: the stream's own deadline replaces the first-byte one.
+      call.deadline(channel.streamTimeout, "Stream");
       if (!input.stream) {
         const result = await answerFromStream(started2.body);
         if ("error" in result || gathered?.error) {

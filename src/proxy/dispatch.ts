@@ -6,7 +6,7 @@ import type { GatewayKey } from "../auth/key_ring.ts";
 import type { Gateway } from "../gateway/build.ts";
 import { GatewayError } from "../http/errors.ts";
 import { type Candidate, type Resolution, resolve } from "../routing/resolve.ts";
-import { orderCandidates } from "../routing/select.ts";
+import { orderCandidates, strategyFor } from "../routing/select.ts";
 import type { Recorder } from "../stats/record.ts";
 import { lazyClientHeaders } from "./headers.ts";
 import type { Ingress } from "./ingress.ts";
@@ -37,7 +37,7 @@ export async function dispatch(input: DispatchInput, deps: DispatchDeps): Promis
   const resolution = await resolveWithDiscovery(input);
   const routing = gateway.config.routing;
   const candidates = orderCandidates(withinContext(resolution.candidates, input), {
-    strategy: routing.models[resolution.model]?.strategy ?? routing.strategy,
+    strategy: strategyFor(routing, resolution.model),
     health: gateway.health,
     model: resolution.model,
     random: deps.random,
@@ -58,8 +58,8 @@ export async function dispatch(input: DispatchInput, deps: DispatchDeps): Promis
     fetch: deps.fetch,
     recorder: deps.recorder,
     health: gateway.health,
-    maxAttempts: gateway.config.routing.max_attempts,
-    maxTotalMs: gateway.config.routing.max_total_time,
+    maxAttempts: routing.max_attempts,
+    maxTotalMs: routing.max_total_time,
     maxResponseBytes: gateway.config.defaults.max_response_bytes,
   });
 }

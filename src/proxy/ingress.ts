@@ -4,7 +4,7 @@
  * API, else converted to OpenAI chat — and how to turn the answer and any error back into the
  * client's dialect. Conversion is per candidate because failover may cross channel kinds.
  */
-import { GatewayError, openAIErrorResponse } from "../http/errors.ts";
+import { type GatewayError, openAIErrorResponse } from "../http/errors.ts";
 import type { Endpoint, SseEvent, UpstreamError } from "../plugin/contract.ts";
 import type { Channel } from "../routing/channel.ts";
 import { estimatePromptTokens, estimateTokens } from "../formats/tokens.ts";
@@ -61,6 +61,3 @@ export function openAIErrorEvent(error: UpstreamError): SseEvent {
     }),
   };
 }
-
-/** Re-exported so dialects render through one error type. */
-export { GatewayError };

@@ -5,6 +5,23 @@
  */
 import type { Channel } from "./channel.ts";
 
+/** Asks `channel`'s plugin for the upstream's model ids, within `maxMs`. */
+export function listChannelModels(
+  channel: Channel,
+  fetchFn: typeof fetch,
+  maxMs: number,
+): Promise<string[]> {
+  if (!channel.plugin.listModels) {
+    return Promise.reject(new Error("plugin cannot list models (no listModels)"));
+  }
+  return channel.plugin.listModels({
+    channel: channel.info,
+    apiKey: channel.keys.pick(),
+    signal: AbortSignal.timeout(Math.min(channel.timeout, maxMs)),
+    fetch: fetchFn,
+  });
+}
+
 interface Fetched {
   models: ReadonlySet<string>;
   at: number;
@@ -68,12 +85,7 @@ export class ModelCatalog {
     if (running) return running;
     const work = (async () => {
       try {
-        const models = await channel.plugin.listModels!({
-          channel: channel.info,
-          apiKey: channel.keys.pick(),
-          signal: AbortSignal.timeout(Math.min(channel.timeout, 15_000)),
-          fetch: this.#fetch,
-        });
+        const models = await listChannelModels(channel, this.#fetch, 15_000);
         this.#fetched.set(key, { models: new Set(models), at: this.#now() });
       } catch (error) {
         this.#warn(

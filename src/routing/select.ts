@@ -7,7 +7,7 @@
  * Channels whose breaker is open go last, soonest back first; the relay skips them while they
  * stay unavailable. Every candidate stays in the list so failover can reach it.
  */
-import type { Strategy } from "../config/schema.ts";
+import type { Config, Strategy } from "../config/schema.ts";
 import type { ChannelHealth } from "./health.ts";
 import { priceFor } from "./price.ts";
 import type { Candidate } from "./resolve.ts";
@@ -18,6 +18,11 @@ export interface SelectOptions {
   /** The model after aliases, for price lookups. */
   model: string;
   random?: () => number;
+}
+
+/** The strategy for `model`: its own override, else the routing default. */
+export function strategyFor(routing: Config["routing"], model: string): Strategy {
+  return routing.models[model]?.strategy ?? routing.strategy;
 }
 
 export function orderCandidates(

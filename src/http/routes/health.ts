@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { verifyAdmin } from "../../admin/auth.ts";
 import type { Gateway } from "../../gateway/build.ts";
 import type { GatewayHolder } from "../../gateway/holder.ts";
+import { listChannelModels } from "../../routing/catalog.ts";
 import type { Channel } from "../../routing/channel.ts";
 
 export function healthRoutes(
@@ -67,16 +68,8 @@ async function probeAll(
 async function probeOne(channel: Channel, fetchFn: typeof fetch): Promise<ProbeResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  if (!channel.plugin.listModels) {
-    return { ok: false, latency_ms: 0, error: "plugin cannot probe (no listModels)" };
-  }
   try {
-    const models = await channel.plugin.listModels({
-      channel: channel.info,
-      apiKey: channel.keys.pick(),
-      signal: AbortSignal.timeout(Math.min(channel.timeout, 10_000)),
-      fetch: fetchFn,
-    });
+    const models = await listChannelModels(channel, fetchFn, 10_000);
     return { ok: true, latency_ms: elapsed(), models: models.length };
   } catch (error) {
     return {
