@@ -103,6 +103,9 @@ export const Config = z.strictObject({
     hostname: z.string().default("127.0.0.1"),
     /** @default 8787 */
     port: z.number().int().min(0).max(65535).default(8787),
+    /** On SIGTERM/SIGINT, how long requests and streams in flight may take to finish before
+     * they are cut and the process exits. @default "10s" */
+    shutdown_grace: durationMs.default(10_000),
   }).prefault({}),
   admin: z.strictObject({
     /** Protects `/admin/*`; the admin API is off while it is empty. */
@@ -150,6 +153,12 @@ export const Config = z.strictObject({
   log: z.strictObject({
     /** One line per request on stdout. @default true */
     requests: z.boolean().default(true),
+    /** `text` (one human-readable line per record) or `json` (JSON Lines), for the request log
+     * and the diagnostics alike. @default "text" */
+    format: z.enum(["text", "json"]).default("text"),
+    /** The least severe diagnostic written to stderr; request lines follow `requests` only.
+     * @default "info" */
+    level: z.enum(["debug", "info", "warn", "error"]).default("info"),
   }).prefault({}),
   channels: z.array(Channel).default([]),
   keys: z.array(GatewayKey).default([]),
