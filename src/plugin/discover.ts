@@ -15,14 +15,25 @@ export function isPluginFile(fileName: string): boolean {
     !fileName.endsWith("_test.ts") && !fileName.endsWith(".d.ts");
 }
 
+export interface DiscoverOptions {
+  /**
+   * Longest wait for one plugin's `import()`. A module whose top-level `await` never settles
+   * would otherwise hang start-up, and every reload after it, for good. @default 10_000
+   */
+  importTimeoutMs?: number;
+}
+
 /**
  * Imports every plugin in `dir`.
- * @throws {PluginError} listing each broken file and why.
+ * @throws {PluginError} listing each broken file and why, a file whose import did not settle
+ * within `importTimeoutMs` included.
  */
 export async function discoverPlugins(
   dir: URL,
   warn: (line: string) => void = () => {},
+  options: DiscoverOptions = {},
 ): Promise<PluginSet> {
+  const timeoutMs = options.importTimeoutMs ?? 10_000;
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -43,7 +54,7 @@ export async function discoverPlugins(
     try {
       const { mtime } = await Deno.stat(url);
       // A changed file gets a new URL, hence a fresh module, on reload.
-      const mod = await import(`${url.href}?v=${mtime?.getTime() ?? 0}`);
+      const mod = await bounded(import(`${url.href}?v=${mtime?.getTime() ?? 0}`), timeoutMs);
       plugins.set(name, validatePlugin(mod.default, `plugins/${file}`, name));
     } catch (error) {
       problems.push(
@@ -55,6 +66,25 @@ export async function discoverPlugins(
   }));
   if (problems.length > 0) throw new PluginError("plugins/", `\n  ${problems.sort().join("\n  ")}`);
   return new Map([...plugins].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** `promise`, or a rejection once `ms` have passed (the import itself cannot be cancelled). */
+async function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`import did not settle within ${ms} ms (a top-level await that never ends?)`),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function staticRegistry(): Promise<PluginSet> {
