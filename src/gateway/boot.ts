@@ -40,7 +40,10 @@ export async function boot(pluginsDir: URL): Promise<Booted> {
     log(error instanceof Error ? error.message : String(error));
     Deno.exit(1);
   }
-  const holder = new GatewayHolder(initial, (previous) => loadGateway(options, previous), log);
+  const holder = new GatewayHolder(initial, (previous) => loadGateway(options, previous), {
+    info: log,
+    warn: log,
+  });
   const accessLog = new AccessLog();
   addEventListener("unload", () => accessLog.flush());
   const app = createApp({

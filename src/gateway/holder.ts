@@ -1,6 +1,11 @@
 /**
  * Holds the current {@link Gateway} and replaces it on reload. A reload that fails keeps the
  * running snapshot and reports why; concurrent reload requests share one run.
+ *
+ * Two loads that succeed are still refused, because a half-written or truncated file parses as
+ * valid YAML: one that would leave no usable gateway key while the running config has some
+ * (that would open the gateway to anyone on loopback, silently), and one that would leave no
+ * channel. Running without keys takes a restart, which says so loudly.
  */
 import type { Gateway } from "./build.ts";
 
@@ -10,6 +15,14 @@ export interface ReloadResult {
   message: string;
 }
 
+/** Where the holder reports reloads: `info` for a swap, `warn` for a refusal. */
+export interface HolderLog {
+  info(line: string): void;
+  warn(line: string): void;
+}
+
+const QUIET: HolderLog = { info() {}, warn() {} };
+
 export class GatewayHolder {
   #current: Gateway;
   #running: Promise<ReloadResult> | undefined;
@@ -18,7 +31,7 @@ export class GatewayHolder {
   constructor(
     initial: Gateway,
     private readonly load: (previous: Gateway) => Promise<Gateway>,
-    private readonly log: (line: string) => void = () => {},
+    private readonly log: HolderLog = QUIET,
   ) {
     this.#current = initial;
   }
@@ -33,20 +46,52 @@ export class GatewayHolder {
   }
 
   async #reload(reason: string): Promise<ReloadResult> {
+    let next: Gateway;
     try {
-      const next = await this.load(this.#current);
-      this.#current = next;
-      const message = `Reloaded ${next.source} (${reason}): ${next.channels.length} channel${
-        next.channels.length === 1 ? "" : "s"
-      }, ${next.keys.size} key${next.keys.size === 1 ? "" : "s"}`;
-      this.log(message);
-      return { ok: true, message };
+      next = await this.load(this.#current);
     } catch (error) {
-      const message = `Reload (${reason}) failed, keeping the running config: ${
-        error instanceof Error ? error.message : String(error)
-      }`;
-      this.log(message);
-      return { ok: false, message };
+      return this.#refuse(
+        `Reload (${reason}) failed, keeping the running config: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
     }
+    const objections = unsafeSwap(this.#current, next);
+    if (objections.length > 0) {
+      return this.#refuse(
+        `Reload (${reason}) of ${next.source} refused, keeping the running config: ${
+          objections.join("; ")
+        }`,
+      );
+    }
+    this.#current = next;
+    const message = `Reloaded ${next.source} (${reason}): ${
+      count(next.channels.length, "channel")
+    }, ${count(next.keys.size, "key")}`;
+    this.log.info(message);
+    return { ok: true, message };
   }
+
+  #refuse(message: string): ReloadResult {
+    this.log.warn(message);
+    return { ok: false, message };
+  }
+}
+
+/** Why `next` must not replace `running`, if it must not. */
+export function unsafeSwap(running: Gateway, next: Gateway): string[] {
+  const objections: string[] = [];
+  if (next.keys.open && !running.keys.open) {
+    objections.push(
+      `it has no usable gateway key (the running config has ${
+        count(running.keys.size, "key")
+      }), which would open the gateway; to run without keys, restart`,
+    );
+  }
+  if (next.channels.length === 0) objections.push("it has no usable channel");
+  return objections;
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
