@@ -54,7 +54,11 @@ export async function boot(pluginsDir: URL): Promise<Booted> {
     log,
   });
   if (initial.source !== "(embedded default config)") {
-    watchForReload(holder, [options.configPath, pluginsDir.pathname], options.warn);
+    watchForReload(
+      holder,
+      { config: options.configPath, plugins: pluginsDir.pathname },
+      options.warn,
+    );
   }
   return { app, holder, initial, log };
 }
