@@ -1,26 +1,43 @@
 /**
- * Sluice entry for `deno run`: load the config, build the app, serve on the configured address.
+ * Sluice entry for `deno run`: read the command line, load the config, build the app, serve.
  *
- *   deno task start [--config PATH]      (or SLUICE_CONFIG=PATH; PORT overrides the port)
+ *   deno task start [--config PATH] [--port N]     (see --help; PORT and SLUICE_CONFIG too)
  *
  * `serve.ts` is the same gateway for `deno serve --parallel` (one process per core).
  */
+import denoJson from "./deno.json" with { type: "json" };
 import { isLoopback } from "./src/auth/middleware.ts";
+import { commandLine } from "./src/cli/command.ts";
+import { serveResilient } from "./src/cli/resilient_server.ts";
 import { boot } from "./src/gateway/boot.ts";
 
-const { app, initial, log } = await boot(new URL("./plugins/", import.meta.url));
+const pluginsDir = new URL("./plugins/", import.meta.url);
+const options = await commandLine(Deno.args, { version: denoJson.version, pluginsDir });
+const { fetch, initial, log, drainOnSignals } = await boot({ pluginsDir, config: options.config });
 
 let hostname = initial.config.server.hostname;
 if (initial.keys.open && !isLoopback(hostname)) {
-  log(`warning: no gateway keys configured, so binding to 127.0.0.1 instead of ${hostname}`);
+  log.warn(`no gateway keys configured, so binding to 127.0.0.1 instead of ${hostname}`);
   hostname = "127.0.0.1";
 } else if (initial.keys.open) {
-  log("warning: no gateway keys configured: open to loopback clients only");
+  log.warn("no gateway keys configured: open to loopback clients only");
 }
-const port = Number(Deno.env.get("PORT") ?? initial.config.server.port);
-Deno.serve({
-  hostname,
-  port,
-  onListen: ({ hostname, port }) =>
-    log(`listening on http://${hostname}:${port} with ${initial.channels.length} channels`),
-}, app.fetch);
+// --port, then PORT (checked by commandLine), then the config.
+const port = options.port ?? Number(Deno.env.get("PORT") || initial.config.server.port);
+const server = (() => {
+  try {
+    return serveResilient({
+      hostname,
+      port,
+      handler: fetch,
+      log,
+      onListen: (addr) => log.info(`listening on http://${addr.hostname}:${addr.port}`),
+    });
+  } catch (error) {
+    log.error(
+      `Cannot listen on ${hostname}:${port}: ${error instanceof Error ? error.message : error}`,
+    );
+    Deno.exit(1);
+  }
+})();
+drainOnSignals({ stopAccepting: () => server.shutdown(), exitWhenDrained: true });

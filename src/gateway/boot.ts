@@ -1,64 +1,126 @@
 /**
- * Start-up shared by the entries (`main.ts` for `deno run`, `serve.ts` for `deno serve`): read
- * the arguments and environment, load the config and plugins, build the app, watch for reloads.
- * Exits the process with the reason when the config cannot be used.
+ * Start-up shared by the entries (`main.ts` for `deno run`, `serve.ts` for `deno serve`): load
+ * the config and plugins, build the app, watch for reloads, and prepare the shutdown. Exits the
+ * process with the reason when the config cannot be used.
  */
-import { parseArgs } from "node:util";
+import { InFlight } from "../cli/in_flight.ts";
+import {
+  drainOnSignals,
+  type DrainOptions,
+  type ShutdownHook,
+  ShutdownHooks,
+} from "../cli/shutdown.ts";
 import { createApp } from "../http/app.ts";
+import {
+  createLogger,
+  DEFAULT_LOG_SETTINGS,
+  type Logger,
+  type LogSettings,
+} from "../log/logger.ts";
 import { AccessLog } from "../stats/access_log.ts";
 import type { Gateway } from "./build.ts";
 import { GatewayHolder } from "./holder.ts";
-import { loadGateway, type LoadOptions } from "./load.ts";
+import { configLocation, EMBEDDED_SOURCE, loadGateway, type LoadOptions } from "./load.ts";
 import { watchForReload } from "./watch.ts";
+
+export interface BootOptions {
+  pluginsDir: URL;
+  /** `--config`; when absent `SLUICE_CONFIG`, then `config/gateway.yaml`. */
+  config?: string;
+}
 
 export interface Booted {
   app: ReturnType<typeof createApp>;
+  /** `app.fetch`, counted, so a shutdown knows what is in flight. Serve this. */
+  fetch: Deno.ServeHandler;
   holder: GatewayHolder;
   initial: Gateway;
-  log: (line: string) => void;
+  /** Diagnostics on stderr, in the running config's `log.format` and `log.level`. */
+  log: Logger;
+  /** Registers work to finish before the process exits, such as a final flush to storage. */
+  onShutdown(hook: ShutdownHook): void;
+  /** Drains on SIGTERM/SIGINT within `server.shutdown_grace`, runs the hooks, then exits. */
+  drainOnSignals(options: Pick<DrainOptions, "stopAccepting" | "exitWhenDrained">): void;
 }
 
-export async function boot(pluginsDir: URL): Promise<Booted> {
-  const { values: args } = parseArgs({
-    args: Deno.args,
-    options: { config: { type: "string", short: "c" } },
-  });
-  const explicitConfig = args.config ?? Deno.env.get("SLUICE_CONFIG");
-  const log = (line: string) => console.error(`[sluice] ${line}`);
-  const options: LoadOptions = {
-    configPath: explicitConfig ?? "config/gateway.yaml",
-    allowEmbeddedDefault: explicitConfig === undefined,
-    pluginsDir,
-    env: (name) => Deno.env.get(name),
-    warn: (line) => log(`warning: ${line}`),
+export async function boot(options: BootOptions): Promise<Booted> {
+  const env = (name: string) => Deno.env.get(name);
+  // The defaults until a config is loaded; from then on `log:` follows reloads.
+  let logSettings = (): LogSettings => DEFAULT_LOG_SETTINGS;
+  const log = createLogger({ settings: () => logSettings() });
+  const location = configLocation(options.config, env);
+  // Start-up warnings wait for the config, so they come out in its `log.format`.
+  let early: string[] | undefined = [];
+  const loadOptions: LoadOptions = {
+    ...location,
+    pluginsDir: options.pluginsDir,
+    env,
+    warn: (line) => early ? early.push(line) : log.warn(line),
   };
 
   let initial: Gateway;
   try {
-    initial = await loadGateway(options);
+    initial = await loadGateway(loadOptions);
   } catch (error) {
-    log(error instanceof Error ? error.message : String(error));
+    for (const line of early) log.warn(line);
+    log.error(error instanceof Error ? error.message : String(error));
     Deno.exit(1);
   }
-  const holder = new GatewayHolder(initial, (previous) => loadGateway(options, previous), {
-    info: log,
-    warn: log,
-  });
-  const accessLog = new AccessLog();
+  // Only start-up may fall back to the embedded config: a reload needs the file.
+  const reloadOptions = { ...loadOptions, allowEmbeddedDefault: false };
+  const holder = new GatewayHolder(
+    initial,
+    (previous) => loadGateway(reloadOptions, previous),
+    log,
+  );
+  logSettings = () => holder.current.config.log;
+  for (const line of early) log.warn(line);
+  early = undefined;
+  log.info(
+    `loaded ${initial.source}: ${count(initial.channels.length, "channel")}, ${
+      count(initial.keys.size, "key")
+    }`,
+  );
+
+  const accessLog = new AccessLog({ format: () => holder.current.config.log.format });
   addEventListener("unload", () => accessLog.flush());
   const app = createApp({
     holder,
     // Read per request so `log.requests` follows reloads.
     recorder: { record: (r) => holder.current.config.log.requests && accessLog.record(r) },
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
-    log,
+    log: (line) => log.error(line),
   });
-  if (initial.source !== "(embedded default config)") {
-    watchForReload(
+  const hooks = new ShutdownHooks();
+  if (initial.source !== EMBEDDED_SOURCE) {
+    const stopWatching = watchForReload(
       holder,
-      { config: options.configPath, plugins: pluginsDir.pathname },
-      options.warn,
+      { config: location.configPath, plugins: options.pluginsDir.pathname },
+      (line) => log.warn(line),
     );
+    // Watchers keep the event loop alive, which would hold `deno serve` past a drain.
+    hooks.add(stopWatching);
   }
-  return { app, holder, initial, log };
+  const inFlight = new InFlight();
+  return {
+    app,
+    fetch: inFlight.wrap((request, info) => app.fetch(request, info)),
+    holder,
+    initial,
+    log,
+    onShutdown: (hook) => hooks.add(hook),
+    drainOnSignals: (drain) =>
+      void drainOnSignals({
+        ...drain,
+        graceMs: () => holder.current.config.server.shutdown_grace,
+        inFlight,
+        hooks,
+        flush: () => accessLog.flush(),
+        log,
+      }),
+  };
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
