@@ -14,3 +14,37 @@ export function toTokenUsage(usage: Usage | null | undefined): TokenUsage | unde
 
 /** Matches a JSON text that carries a non-null `usage` object, before paying for a parse. */
 export const HAS_USAGE = /"usage"\s*:\s*\{/;
+
+/**
+ * The `usage` object of a JSON answer found from its end, without parsing the rest: OpenAI-style
+ * answers put it last, and a key `"usage"` cannot occur inside a JSON string (its quotes would be
+ * escaped). Undefined when it is not there or not an object.
+ */
+export function usageFromTail(text: string): Usage | undefined {
+  const key = text.lastIndexOf('"usage"');
+  if (key === -1) return undefined;
+  const open = text.indexOf("{", key + 7);
+  if (open === -1 || text.slice(key + 7, open).trim() !== ":") return undefined;
+  const close = matchingBrace(text, open);
+  if (close === -1) return undefined;
+  try {
+    const usage = JSON.parse(text.slice(open, close + 1));
+    return usage && typeof usage === "object" ? usage as Usage : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The index of the `}` closing the object that opens at `open`, skipping strings. */
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      i++;
+      while (i < text.length && text.charCodeAt(i) !== 34) i += text.charCodeAt(i) === 92 ? 2 : 1;
+    } else if (c === 123 /* { */) depth++;
+    else if (c === 125 /* } */ && --depth === 0) return i;
+  }
+  return -1;
+}

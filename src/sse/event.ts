@@ -1,6 +1,6 @@
 /**
- * One server-sent event, as plugins produce and consume them. Its own module so format
- * converters can build events without importing the plugin contract back.
+ * One server-sent event, as plugins produce and consume them. A leaf module, so format converters
+ * can build events without importing the plugin contract back.
  */
 
 /** One server-sent event. */
@@ -16,3 +16,6 @@ export function sseJson(value: unknown, event?: string): SseEvent {
     ? { data: JSON.stringify(value) }
     : { event, data: JSON.stringify(value) };
 }
+
+/** The terminator of OpenAI-style streams. */
+export const DONE = "[DONE]";
