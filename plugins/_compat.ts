@@ -43,8 +43,3 @@ export function usageWithCachedField(field: string): (data: unknown) => Usage | 
     };
   };
 }
-
-/** Whether a request carries sampling parameters: chat and legacy completions do. */
-export function samplesText(endpoint: string): boolean {
-  return endpoint === "chat" || endpoint === "completions";
-}

@@ -3,14 +3,7 @@
  * key and version headers are set and usage is read. OpenAI chat requests are converted to
  * Messages and the answers, streamed or not, converted back.
  */
-import {
-  anthropic,
-  type ChatCompletionRequest,
-  definePlugin,
-  UpstreamError,
-  type Usage,
-  z,
-} from "../src/plugin/contract.ts";
+import { anthropic, definePlugin, UpstreamError, type Usage, z } from "../src/plugin/contract.ts";
 
 const options = z.strictObject({
   /** `max_tokens` for OpenAI requests that set none; Anthropic requires it. @default 4096 */
@@ -31,14 +24,17 @@ export default definePlugin<Options, State>({
   endpoints: ["chat", "messages"],
 
   rewriteRequest(request, ctx) {
-    if (ctx.endpoint !== "chat") return;
-    request.url = new URL(`${ctx.channel.baseUrl}/messages`);
+    if (request.endpoint !== "chat") return;
     try {
-      request.body = anthropic.chatToMessagesRequest(request.body as ChatCompletionRequest, {
-        model: ctx.model,
-        defaultMaxTokens: ctx.channel.options.max_tokens,
-        stream: ctx.stream,
-      });
+      return {
+        url: `${ctx.channel.baseUrl}/messages`,
+        headers: request.headers,
+        body: anthropic.chatToMessagesRequest(request.body, {
+          model: ctx.model,
+          defaultMaxTokens: ctx.channel.options.max_tokens,
+          stream: ctx.stream,
+        }),
+      };
     } catch (error) {
       if (!(error instanceof anthropic.ConversionError)) throw error;
       const where = error.param ? ` (${error.param})` : "";

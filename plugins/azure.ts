@@ -19,8 +19,13 @@
  *   innererror:{code:"ResponsibleAIPolicyViolation", content_filter_result:{hate:{filtered,
  *   severity}, …}}}}` (Azure OpenAI content filtering docs).
  */
-import { definePlugin, type UpstreamFailure, z } from "../src/plugin/contract.ts";
-import { samplesText } from "./_compat.ts";
+import {
+  definePlugin,
+  type Endpoint,
+  ENDPOINTS,
+  type UpstreamFailure,
+  z,
+} from "../src/plugin/contract.ts";
 
 export const azureOptions = z.strictObject({
   /** Which API surface to call. @default "deployments" */
@@ -37,22 +42,32 @@ export const azureOptions = z.strictObject({
 });
 export type AzureOptions = z.infer<typeof azureOptions>;
 
-const PATHS = { chat: "/chat/completions", completions: "/completions", embeddings: "/embeddings" };
-
 /** The Azure URL for one call. `baseUrl` may already end in `/openai` or `/openai/v1`. */
 export function azureUrl(
   baseUrl: string,
-  endpoint: keyof typeof PATHS,
+  endpoint: Exclude<Endpoint, "messages">,
   deployment: string,
   options: Pick<AzureOptions, "api" | "api_version">,
 ): URL {
+  const path = ENDPOINTS[endpoint].path;
   const root = baseUrl.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
-  if (options.api === "v1") return new URL(`${root}/openai/v1${PATHS[endpoint]}`);
-  const url = new URL(
-    `${root}/openai/deployments/${encodeURIComponent(deployment)}${PATHS[endpoint]}`,
-  );
+  if (options.api === "v1") return new URL(`${root}/openai/v1${path}`);
+  const url = new URL(`${root}/openai/deployments/${encodeURIComponent(deployment)}${path}`);
   url.searchParams.set("api-version", options.api_version);
   return url;
+}
+
+/** The deployment serving `model`: its mapping, else a deployment of the same name. */
+export function deploymentFor(model: string, deployments: Readonly<Record<string, string>>) {
+  return Object.hasOwn(deployments, model) ? deployments[model] : model;
+}
+
+/** The model a deployment serves (the reverse of `deployments`), else the deployment's name. */
+export function modelOfDeployment(
+  deployment: string,
+  deployments: Readonly<Record<string, string>>,
+): string {
+  return Object.entries(deployments).find(([, d]) => d === deployment)?.[0] ?? deployment;
 }
 
 interface AzureError {
@@ -118,19 +133,13 @@ export default definePlugin({
   options: azureOptions,
 
   rewriteRequest(request, ctx) {
-    if (
-      ctx.endpoint !== "chat" && ctx.endpoint !== "completions" && ctx.endpoint !== "embeddings"
-    ) {
-      return;
-    }
+    if (request.endpoint === "messages") return;
     const o = ctx.channel.options;
-    const deployment = o.deployments[ctx.model] ?? ctx.model;
-    const body = request.body as Record<string, unknown>;
-    request.url = azureUrl(ctx.channel.baseUrl, ctx.endpoint, deployment, o);
-    if (o.api === "v1") body.model = deployment;
-    if (ctx.stream && o.stream_usage && samplesText(ctx.endpoint)) {
-      const streamOptions = (body.stream_options ?? {}) as Record<string, unknown>;
-      body.stream_options = { ...streamOptions, include_usage: true };
+    const deployment = deploymentFor(ctx.model, o.deployments);
+    request.url = azureUrl(ctx.channel.baseUrl, request.endpoint, deployment, o);
+    if (o.api === "v1") request.body.model = deployment;
+    if (ctx.stream && o.stream_usage && request.endpoint !== "embeddings") {
+      request.body.stream_options = { ...request.body.stream_options, include_usage: true };
     }
   },
 
@@ -140,6 +149,13 @@ export default definePlugin({
 
   transformError(status, body) {
     return azureFailure(status, body);
+  },
+
+  nativeModel(call, ctx) {
+    const deployment = /^\/openai\/deployments\/([^/]+)\//.exec(call.path)?.[1];
+    if (deployment) return modelOfDeployment(deployment, ctx.channel.options.deployments);
+    const model = (call.body as { model?: unknown } | undefined)?.model;
+    return typeof model === "string" ? model : undefined;
   },
 
   // Listing deployments needs the management API (Entra ID, not the api-key), so the

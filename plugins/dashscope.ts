@@ -21,8 +21,8 @@
  *   the non-streaming 400 is reported in coze-studio#324, eino-ext#375, dify-official-plugins#2626.
  * - `GET /compatible-mode/v1/models` answers with a key (401 without).
  */
-import { definePlugin, z } from "../src/plugin/contract.ts";
-import openai, { openaiOptions } from "./openai.ts";
+import { z } from "../src/plugin/contract.ts";
+import { openaiCompatible, openaiOptions } from "./openai.ts";
 
 export const dashscopeOptions = openaiOptions.extend({
   /** Send `enable_thinking: false` on non-stream chat calls to open-source Qwen3. @default true */
@@ -34,21 +34,18 @@ export function thinksByDefault(model: string): boolean {
   return /^qwen3-/.test(model) && !/^qwen3-(max|coder)/.test(model);
 }
 
-export default definePlugin<z.infer<typeof dashscopeOptions>>({
-  ...openai,
+export default openaiCompatible<z.infer<typeof dashscopeOptions>>({
   name: "dashscope",
   description: "Alibaba Cloud Model Studio / Bailian (Qwen, OpenAI-compatible mode)",
-  defaults: { base_url: "https://dashscope.aliyuncs.com/compatible-mode/v1" },
+  base_url: "https://dashscope.aliyuncs.com/compatible-mode/v1",
   options: dashscopeOptions,
 
-  async rewriteRequest(request, ctx) {
-    await openai.rewriteRequest?.(request, ctx);
-    const body = request.body as Record<string, unknown>;
+  rewrite(request, ctx) {
     if (
-      ctx.channel.options.non_stream_thinking_off && !ctx.stream && ctx.endpoint === "chat" &&
-      body.enable_thinking === undefined && thinksByDefault(ctx.model)
+      request.endpoint === "chat" && ctx.channel.options.non_stream_thinking_off && !ctx.stream &&
+      request.body.enable_thinking === undefined && thinksByDefault(ctx.model)
     ) {
-      body.enable_thinking = false;
+      request.body.enable_thinking = false;
     }
   },
 });

@@ -18,14 +18,12 @@
  *   `prompt_cache_miss_tokens` in `usage`; streams honour `stream_options.include_usage`.
  * - https://api-docs.deepseek.com/guides/thinking_mode — `reasoning_content` round trip.
  */
-import { definePlugin } from "../src/plugin/contract.ts";
 import { usageWithCachedField } from "./_compat.ts";
-import openai from "./openai.ts";
+import { openaiCompatible } from "./openai.ts";
 
-export default definePlugin({
-  ...openai,
+export default openaiCompatible({
   name: "deepseek",
   description: "DeepSeek API (OpenAI-compatible, cache hits priced separately)",
-  defaults: { base_url: "https://api.deepseek.com/v1" },
+  base_url: "https://api.deepseek.com/v1",
   extractUsage: usageWithCachedField("prompt_cache_hit_tokens"),
 });

@@ -5,9 +5,7 @@
  * `x-goog-api-key`. The converters live in `src/formats/gemini/`, reached as `gemini.*`.
  */
 import {
-  type ChatCompletionRequest,
   definePlugin,
-  type EmbeddingRequest,
   gemini,
   type RequestContext,
   type Usage,
@@ -55,33 +53,28 @@ export default definePlugin<Options, gemini.GeminiStreamState>({
 
   rewriteRequest(request, ctx) {
     const o = ctx.channel.options;
-    const model = gemini.modelResource(ctx.model);
-    const base = ctx.channel.baseUrl;
-    if (ctx.endpoint === "embeddings") {
-      const body = request.body as EmbeddingRequest;
-      const converted = gemini.embeddingsToGemini(body, ctx.model, {
+    const model = `${ctx.channel.baseUrl}/${gemini.modelPath(ctx.model)}`;
+    if (request.endpoint === "embeddings") {
+      const converted = gemini.embeddingsToGemini(request.body, ctx.model, {
         taskType: o.embedding_task_type,
       });
       pending.set(ctx, {
         promptTokens: converted.promptTokens,
-        encoding: body.encoding_format === "base64" ? "base64" : "float",
+        encoding: request.body.encoding_format === "base64" ? "base64" : "float",
       });
-      request.url = new URL(`${base}/${model}:batchEmbedContents`);
-      request.body = converted.body;
-      return;
+      return { url: `${model}:batchEmbedContents`, headers: request.headers, body: converted.body };
     }
-    if (ctx.endpoint !== "chat") return;
-    request.url = new URL(
-      ctx.stream
-        ? `${base}/${model}:streamGenerateContent?alt=sse`
-        : `${base}/${model}:generateContent`,
-    );
-    request.body = gemini.chatToGemini(request.body as ChatCompletionRequest, {
-      jsonSchema: o.json_schema,
-      fillMissingSignatures: gemini.requiresThoughtSignature(ctx.model),
-      safetySettings: o.safety_settings,
-      generationConfig: o.generation_config,
-    });
+    if (request.endpoint !== "chat") return;
+    return {
+      url: ctx.stream ? `${model}:streamGenerateContent?alt=sse` : `${model}:generateContent`,
+      headers: request.headers,
+      body: gemini.chatToGemini(request.body, {
+        jsonSchema: o.json_schema,
+        fillMissingSignatures: gemini.requiresThoughtSignature(ctx.model),
+        safetySettings: o.safety_settings,
+        generationConfig: o.generation_config,
+      }),
+    };
   },
 
   injectHeaders(headers, ctx) {
@@ -125,6 +118,14 @@ export default definePlugin<Options, gemini.GeminiStreamState>({
 
   extractUsage(data, ctx) {
     return usageOf(data, ctx);
+  },
+
+  // Native calls name the model in the path: `/v1beta/models/{model}:generateContent`.
+  nativeModel(call) {
+    const match = /\/(?:models|tunedModels)\/([^/:]+)(?::|$)/.exec(call.path);
+    if (match) return match[1];
+    const model = (call.body as { model?: unknown } | undefined)?.model;
+    return typeof model === "string" ? model.replace(/^models\//, "") : undefined;
   },
 
   listModels(ctx) {

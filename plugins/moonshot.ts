@@ -21,9 +21,9 @@
  *   opencode#27796, getcoherence/studio v0.3.30: the 400 for temperature ≠ 1 on kimi-k2.x.
  * - Pricing: platform.moonshot.ai/docs/pricing (kimi-k2.6 $0.95 in / $4.00 out, $0.16 cached).
  */
-import { definePlugin, z } from "../src/plugin/contract.ts";
-import { samplesText, usageWithCachedField } from "./_compat.ts";
-import openai, { openaiOptions } from "./openai.ts";
+import { z } from "../src/plugin/contract.ts";
+import { usageWithCachedField } from "./_compat.ts";
+import { openaiCompatible, openaiOptions } from "./openai.ts";
 
 export const moonshotOptions = openaiOptions.extend({
   /** Drop sampling parameters that `kimi-*` models refuse to change. @default true */
@@ -32,21 +32,16 @@ export const moonshotOptions = openaiOptions.extend({
 
 const FIXED = ["temperature", "top_p", "presence_penalty", "frequency_penalty"];
 
-export default definePlugin<z.infer<typeof moonshotOptions>>({
-  ...openai,
+export default openaiCompatible<z.infer<typeof moonshotOptions>>({
   name: "moonshot",
   description: "Moonshot AI / Kimi (OpenAI-compatible, fixed sampling on Kimi models)",
-  defaults: { base_url: "https://api.moonshot.cn/v1" },
+  base_url: "https://api.moonshot.cn/v1",
   options: moonshotOptions,
 
-  async rewriteRequest(request, ctx) {
-    await openai.rewriteRequest?.(request, ctx);
-    if (
-      ctx.channel.options.fixed_sampling && samplesText(ctx.endpoint) &&
-      ctx.model.startsWith("kimi-")
-    ) {
-      const body = request.body as Record<string, unknown>;
-      for (const field of FIXED) delete body[field];
+  rewrite(request, ctx) {
+    if (!ctx.channel.options.fixed_sampling || !ctx.model.startsWith("kimi-")) return;
+    if (request.endpoint === "chat" || request.endpoint === "completions") {
+      for (const field of FIXED) delete request.body[field];
     }
   },
 

@@ -9,13 +9,11 @@
  * `/v1/embeddings`, `GET /v1/models`; "the client requires an API key value, but Ollama
  * ignores it".
  */
-import { definePlugin } from "../src/plugin/contract.ts";
-import openai from "./openai.ts";
+import { openaiCompatible } from "./openai.ts";
 
-export default definePlugin({
-  ...openai,
+export default openaiCompatible({
   name: "ollama",
   description: "Local Ollama server (OpenAI-compatible, no key)",
-  defaults: { base_url: "http://127.0.0.1:11434/v1" },
+  base_url: "http://127.0.0.1:11434/v1",
   requiresKey: false,
 });

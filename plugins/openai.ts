@@ -1,9 +1,17 @@
 /**
  * OpenAI and every OpenAI-compatible upstream (vLLM, Ollama, LM Studio, DeepSeek, ...).
  * Requests pass through unchanged except for two things: streams ask for usage so every token
- * is counted, and the key goes in `Authorization: Bearer`. Presets reuse this object.
+ * is counted, and the key goes in `Authorization: Bearer`. Presets are made with
+ * {@link openaiCompatible}.
  */
-import { definePlugin, z } from "../src/plugin/contract.ts";
+import {
+  definePlugin,
+  type ModelsContext,
+  type Plugin,
+  type RequestContext,
+  type UpstreamRequest,
+  z,
+} from "../src/plugin/contract.ts";
 
 export const openaiOptions = z.strictObject({
   /**
@@ -12,34 +20,87 @@ export const openaiOptions = z.strictObject({
    */
   stream_usage: z.boolean().default(true),
 });
+export type OpenAIOptions = z.infer<typeof openaiOptions>;
 
-export default definePlugin({
+/** Streams ask for the usage chunk, so a stream's tokens are counted like a whole answer's. */
+function askForStreamUsage(request: UpstreamRequest, ctx: RequestContext<OpenAIOptions>): void {
+  if (!ctx.stream || !ctx.channel.options.stream_usage) return;
+  if (request.endpoint !== "chat" && request.endpoint !== "completions") return;
+  request.body.stream_options = { ...request.body.stream_options, include_usage: true };
+}
+
+/** `GET /models` of an OpenAI-compatible upstream. */
+async function listOpenAIModels(ctx: ModelsContext<unknown>): Promise<string[]> {
+  const res = await ctx.fetch(`${ctx.channel.baseUrl}/models`, {
+    headers: ctx.apiKey ? { authorization: `Bearer ${ctx.apiKey}` } : {},
+    signal: ctx.signal,
+  });
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new Error(`GET /models answered ${res.status}`);
+  }
+  const list = await res.json() as { data?: { id?: unknown }[] };
+  return (list.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string");
+}
+
+const openai = definePlugin<OpenAIOptions>({
   name: "openai",
   description: "OpenAI API and any OpenAI-compatible server",
   defaults: { base_url: "https://api.openai.com/v1" },
   options: openaiOptions,
-
-  rewriteRequest(request, ctx) {
-    const body = request.body as Record<string, unknown>;
-    if (
-      ctx.stream && ctx.channel.options.stream_usage &&
-      (ctx.endpoint === "chat" || ctx.endpoint === "completions")
-    ) {
-      const streamOptions = (body.stream_options ?? {}) as Record<string, unknown>;
-      body.stream_options = { ...streamOptions, include_usage: true };
-    }
-  },
-
-  async listModels(ctx) {
-    const res = await ctx.fetch(`${ctx.channel.baseUrl}/models`, {
-      headers: ctx.apiKey ? { authorization: `Bearer ${ctx.apiKey}` } : {},
-      signal: ctx.signal,
-    });
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new Error(`GET /models answered ${res.status}`);
-    }
-    const list = await res.json() as { data?: { id?: unknown }[] };
-    return (list.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string");
-  },
+  rewriteRequest: askForStreamUsage,
+  listModels: listOpenAIModels,
 });
+export default openai;
+
+/** What makes an OpenAI-compatible upstream different from OpenAI itself. */
+export interface Preset<O extends OpenAIOptions> {
+  name: string;
+  description: string;
+  base_url: string;
+  /** @default true */
+  requiresKey?: boolean;
+  /** Options, extending `openaiOptions`. */
+  options?: z.ZodType<O>;
+  /** Runs after the `openai` rewrite (which asks streams for usage). */
+  rewrite?(request: UpstreamRequest, ctx: RequestContext<O>): void;
+  extractUsage?: Plugin<O>["extractUsage"];
+  listModels?: Plugin<O>["listModels"];
+}
+
+/**
+ * A plugin for an OpenAI-compatible upstream: the `openai` plugin with its own name, default
+ * URL and the few differences it needs.
+ *
+ * @example
+ * ```ts
+ * export default openaiCompatible({
+ *   name: "acme",
+ *   description: "Acme's OpenAI-compatible API",
+ *   base_url: "https://api.acme.example/v1",
+ *   rewrite(request) {
+ *     if (request.endpoint === "chat") delete request.body.logit_bias;
+ *   },
+ * });
+ * ```
+ */
+export function openaiCompatible<O extends OpenAIOptions = OpenAIOptions>(
+  preset: Preset<O>,
+): Plugin<O> {
+  const rewrite = preset.rewrite;
+  return definePlugin<O>({
+    name: preset.name,
+    description: preset.description,
+    defaults: { base_url: preset.base_url },
+    ...(preset.requiresKey === false ? { requiresKey: false } : {}),
+    options: preset.options ?? (openaiOptions as unknown as z.ZodType<O>),
+    rewriteRequest: rewrite
+      ? (request, ctx) => {
+        askForStreamUsage(request, ctx);
+        rewrite(request, ctx);
+      }
+      : askForStreamUsage,
+    listModels: preset.listModels ?? listOpenAIModels,
+    ...(preset.extractUsage ? { extractUsage: preset.extractUsage } : {}),
+  });
+}

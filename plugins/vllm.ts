@@ -8,13 +8,11 @@
  * — `vllm serve … --api-key`, default `http://localhost:8000/v1`, Completions, Chat and
  * Embeddings APIs, `GET /v1/models`, `stream_options.include_usage`.
  */
-import { definePlugin } from "../src/plugin/contract.ts";
-import openai from "./openai.ts";
+import { openaiCompatible } from "./openai.ts";
 
-export default definePlugin({
-  ...openai,
+export default openaiCompatible({
   name: "vllm",
   description: "Self-hosted vLLM server (OpenAI-compatible, key optional)",
-  defaults: { base_url: "http://127.0.0.1:8000/v1" },
+  base_url: "http://127.0.0.1:8000/v1",
   requiresKey: false,
 });

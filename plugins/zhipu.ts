@@ -22,9 +22,8 @@
  *   one-api#1141 / FastGPT#760: 400 code 1214 for out-of-range values.
  * - https://docs.bigmodel.cn/cn/guide/capabilities/streaming — `usage` only in the last chunk.
  */
-import { definePlugin, z } from "../src/plugin/contract.ts";
-import { samplesText } from "./_compat.ts";
-import openai, { openaiOptions } from "./openai.ts";
+import { z } from "../src/plugin/contract.ts";
+import openai, { openaiCompatible, openaiOptions } from "./openai.ts";
 
 const KNOWN_MODELS = [
   "glm-5.2",
@@ -55,17 +54,16 @@ export function clampSampling(body: Record<string, unknown>): void {
   if (typeof body.top_p === "number") body.top_p = Math.min(0.99, Math.max(0.01, body.top_p));
 }
 
-export default definePlugin<z.infer<typeof zhipuOptions>>({
-  ...openai,
+export default openaiCompatible<z.infer<typeof zhipuOptions>>({
   name: "zhipu",
   description: "Zhipu GLM / BigModel (OpenAI-compatible, GLM sampling ranges)",
-  defaults: { base_url: "https://open.bigmodel.cn/api/paas/v4" },
+  base_url: "https://open.bigmodel.cn/api/paas/v4",
   options: zhipuOptions,
 
-  async rewriteRequest(request, ctx) {
-    await openai.rewriteRequest?.(request, ctx);
-    if (ctx.channel.options.clamp_sampling && samplesText(ctx.endpoint)) {
-      clampSampling(request.body as Record<string, unknown>);
+  rewrite(request, ctx) {
+    if (!ctx.channel.options.clamp_sampling) return;
+    if (request.endpoint === "chat" || request.endpoint === "completions") {
+      clampSampling(request.body);
     }
   },
 

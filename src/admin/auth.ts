@@ -4,7 +4,7 @@ import { timingSafeEqual } from "node:crypto";
 import { digest } from "../auth/key_ring.ts";
 import { presentedToken } from "../auth/token.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
-import { GatewayError } from "../http/errors.ts";
+import { GatewayError } from "../errors.ts";
 
 /**
  * Checks the admin key in `headers`.

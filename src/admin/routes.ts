@@ -3,8 +3,7 @@ import { Hono } from "hono";
 import { ANONYMOUS } from "../auth/key_ring.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
 import { priceFor } from "../routing/price.ts";
-import { resolve } from "../routing/resolve.ts";
-import { orderCandidates, strategyFor } from "../routing/select.ts";
+import { planRoute } from "../routing/plan.ts";
 import { adminAuth } from "./auth.ts";
 
 export function adminRoutes(holder: GatewayHolder): Hono {
@@ -20,29 +19,18 @@ export function adminRoutes(holder: GatewayHolder): Hono {
   app.get("/admin/providers/:model{.+}", (c) => {
     const gateway = holder.current;
     const requested = c.req.param("model");
-    const resolution = resolve(
-      { requested, endpoint: "chat", key: ANONYMOUS },
-      gateway.channels,
-      gateway.catalog,
-      gateway.config.routing.aliases,
-    );
-    const routing = gateway.config.routing;
-    const strategy = strategyFor(routing, resolution.model);
-    const ordered = orderCandidates(resolution.candidates, {
-      strategy,
-      health: gateway.health,
-      model: resolution.model,
-    });
+    // The plan an unrestricted key's chat request would get, in the order it would try.
+    const plan = planRoute({ gateway, key: ANONYMOUS, requested, endpoint: "chat" });
     return c.json({
-      model: resolution.model,
-      strategy,
-      providers: ordered.map(({ channel, upstreamModel }) => ({
+      model: plan.model,
+      strategy: plan.strategy,
+      providers: plan.candidates.map(({ channel, upstreamModel }) => ({
         channel: channel.name,
         plugin: channel.plugin.name,
         upstream_model: upstreamModel,
         priority: channel.config.priority,
         weight: channel.config.weight,
-        price: priceFor(channel.config.price, resolution.model, upstreamModel) ?? null,
+        price: priceFor(channel.config.price, plan.model, upstreamModel) ?? null,
         max_context_tokens: channel.config.max_context_tokens ?? null,
         keys: channel.keys.size,
         keys_set_aside: channel.keys.asideCount(),

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { GatewayKeyConfig } from "../config/schema.ts";
-import { GatewayError } from "../http/errors.ts";
+import { GatewayError } from "../errors.ts";
 import { globToRegExp } from "./glob.ts";
 
 /** A client key that authenticated, with what it may do. */
@@ -15,12 +15,18 @@ export interface GatewayKey {
   channels?: ReadonlySet<string>;
   /** Whether it may use `model` (the name after aliases) on `channel`. */
   allowsModel(model: string, channel?: string): boolean;
+  /** It has a model allow-list (so `/proxy` calls must name an allowed model). */
+  restrictsModels: boolean;
   expires?: Date;
   limits?: GatewayKeyConfig["limits"];
 }
 
 /** The identity of requests when no keys are configured (open, loopback-only mode). */
-export const ANONYMOUS: GatewayKey = { name: "anonymous", allowsModel: () => true };
+export const ANONYMOUS: GatewayKey = {
+  name: "anonymous",
+  allowsModel: () => true,
+  restrictsModels: false,
+};
 
 /** SHA-256 of a secret, for constant-time comparison of equal-length digests. */
 export function digest(secret: string): Buffer {
@@ -47,13 +53,19 @@ function toGatewayKey(config: GatewayKeyConfig): GatewayKey {
           p.test(model) || (channel !== undefined && p.test(`${channel}/${model}`))
         )
       : () => true,
+    restrictsModels: patterns !== undefined,
     expires: config.expires,
     limits: config.limits,
   };
 }
 
+/** Verified tokens remembered per snapshot: hashing every request's token was measurable. */
+const VERIFIED_CACHE = 4096;
+
 export class KeyRing {
   readonly #byDigest = new Map<string, { digest: Buffer; key: GatewayKey }>();
+  /** Tokens that authenticated, by the token itself; bounded, and only ever successes. */
+  readonly #verified = new Map<string, GatewayKey>();
 
   /** @param warn receives one line per configured key that is unusable (empty or malformed). */
   constructor(keys: readonly GatewayKeyConfig[], warn: (line: string) => void = () => {}) {
@@ -94,21 +106,26 @@ export class KeyRing {
         { code: "missing_api_key" },
       );
     }
-    const presented = digest(token);
-    const entry = this.#byDigest.get(presented.toString("hex"));
-    if (!entry || !timingSafeEqual(entry.digest, presented)) {
-      throw new GatewayError(401, `Incorrect API key provided: ${redact(token)}`, {
-        code: "invalid_api_key",
-      });
+    let key = this.#verified.get(token);
+    if (!key) {
+      const presented = digest(token);
+      const entry = this.#byDigest.get(presented.toString("hex"));
+      if (!entry || !timingSafeEqual(entry.digest, presented)) {
+        throw new GatewayError(401, `Incorrect API key provided: ${redact(token)}`, {
+          code: "invalid_api_key",
+        });
+      }
+      key = entry.key;
+      if (this.#verified.size < VERIFIED_CACHE) this.#verified.set(token, key);
     }
-    if (entry.key.expires && entry.key.expires.getTime() <= now.getTime()) {
+    if (key.expires && key.expires.getTime() <= now.getTime()) {
       throw new GatewayError(
         403,
-        `API key "${entry.key.name}" expired on ${entry.key.expires.toISOString()}`,
+        `API key "${key.name}" expired on ${key.expires.toISOString()}`,
         { code: "key_expired" },
       );
     }
-    return entry.key;
+    return key;
   }
 }
 

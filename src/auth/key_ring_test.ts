@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { GatewayKey } from "../config/schema.ts";
-import { GatewayError } from "../http/errors.ts";
+import { GatewayError } from "../errors.ts";
 import { keyDigest, KeyRing, redact } from "./key_ring.ts";
 
 const now = new Date("2026-06-01T00:00:00Z");

@@ -5,13 +5,16 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Gateway } from "../gateway/build.ts";
-import { GatewayError } from "../http/errors.ts";
+import { GatewayError } from "../errors.ts";
+import type { RequestLog } from "../stats/request_log.ts";
 import type { GatewayKey } from "./key_ring.ts";
 import { presentedToken } from "./token.ts";
 
 export interface AuthVariables {
   gateway: Gateway;
   key: GatewayKey;
+  /** The token the client presented, to scrub from whatever an upstream writes back. */
+  token: string | undefined;
 }
 
 export interface GatewayAuthOptions {
@@ -23,7 +26,7 @@ export interface GatewayAuthOptions {
 
 export function gatewayAuth(
   options: GatewayAuthOptions,
-): MiddlewareHandler<{ Variables: AuthVariables }> {
+): MiddlewareHandler<{ Variables: AuthVariables & { log?: RequestLog } }> {
   const now = options.now ?? (() => new Date());
   return async function gatewayAuth(c, next) {
     const gateway = options.gateway();
@@ -38,7 +41,11 @@ export function gatewayAuth(
       }
     }
     c.set("gateway", gateway);
-    c.set("key", gateway.keys.authenticate(presentedToken(c.req.raw.headers), now()));
+    const token = presentedToken(c.req.raw.headers);
+    const key = gateway.keys.authenticate(token, now());
+    c.set("key", key);
+    c.set("token", token);
+    c.get("log")?.set({ key: key.name });
     await next();
   };
 }

@@ -89,7 +89,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     // Read per request so `log.requests` follows reloads.
     recorder: { record: (r) => holder.current.config.log.requests && accessLog.record(r) },
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
-    log: (line) => log.error(line),
+    log,
   });
   const hooks = new ShutdownHooks();
   if (initial.source !== EMBEDDED_SOURCE) {

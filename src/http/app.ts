@@ -1,114 +1,98 @@
 /**
  * Assembles the Hono app. Everything it needs arrives as a parameter (the gateway holder, fetch,
- * the recorder, how to find a client's address), so tests drive it with `app.request()`.
+ * the recorder, clocks, how to find a client's address), so tests drive it with `app.request()`
+ * or a local server, and supply their own.
+ *
+ * Each client format is its own sub-app with its own error rendering (`src/ingress/<format>/`);
+ * `/proxy` and the single-channel catch-all come last. One middleware in front gives every
+ * request its id and its one record, closed when the response is sent (or, for a stream, when
+ * the stream ends), refused requests included.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { adminRoutes } from "../admin/routes.ts";
 import { gatewayAuth, type GatewayAuthOptions } from "../auth/middleware.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
-import { anthropicErrorResponse } from "../proxy/anthropic_ingress.ts";
-import { passthrough } from "../proxy/passthrough.ts";
+import { anthropicRoutes } from "../ingress/anthropic/routes.ts";
+import { onGatewayError } from "../ingress/on_error.ts";
+import { renderOpenAIError } from "../ingress/openai/errors.ts";
+import { openAIRoutes } from "../ingress/openai/routes.ts";
+import type { GatewayEnv } from "../ingress/route.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
+import { DeadlineWheel } from "../proxy/deadlines.ts";
+import { withoutRedirects } from "../proxy/no_redirects.ts";
+import type { ProxyDeps } from "../proxy/scope.ts";
 import type { Recorder } from "../stats/record.ts";
-import { GatewayError, openAIErrorResponse } from "./errors.ts";
-import type { GatewayEnv } from "./route_request.ts";
-import { anthropicRoutes, isAnthropicPath } from "./routes/anthropic.ts";
-import { healthRoutes } from "./routes/health.ts";
-import { openAIRoutes } from "./routes/openai.ts";
+import { RequestLog } from "../stats/request_log.ts";
+import { healthRoutes } from "./health_routes.ts";
+import { proxyRoutes } from "./proxy_routes.ts";
 
 export interface AppDeps {
   holder: GatewayHolder;
-  fetch?: typeof fetch;
   recorder: Recorder;
+  /** @default globalThis.fetch (wrapped so it never follows redirects) */
+  fetch?: typeof fetch;
   remoteAddress?: GatewayAuthOptions["remoteAddress"];
-  log?: (line: string) => void;
+  /** Diagnostics. @default a logger on stderr */
+  log?: Logger;
   /** Epoch ms the process started, for uptime. */
   startedAt?: number;
+  /** Monotonic ms. @default performance.now */
+  now?: () => number;
+  /** @default Math.random */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
-
-type Env = GatewayEnv;
 
 /** A client-chosen request id we are willing to echo back. */
 const REQUEST_ID = /^[\w\-=.:]+$/;
 
-export function createApp(deps: AppDeps): Hono<Env> {
+export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   const { holder } = deps;
-  const fetchFn = deps.fetch ?? fetch;
-  const log = deps.log ?? console.error;
-  const app = new Hono<Env>();
+  const log = deps.log ?? createLogger();
+  const now = deps.now ?? (() => performance.now());
+  const proxyDeps: ProxyDeps = {
+    fetch: withoutRedirects(deps.fetch ?? fetch),
+    deadlines: new DeadlineWheel(now),
+    now,
+    random: deps.random ?? Math.random,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    log,
+  };
+  const app = new Hono<GatewayEnv>();
 
-  // Timing and the request id in one middleware, stamped once on the final response. (Hono's
-  // requestId() sets a prepared header, which makes Hono copy every Response a route returns:
-  // measurable per request, and routes here return their own Responses.)
   app.use(async function requestContext(c, next) {
-    c.set("startedAt", performance.now());
     const incoming = c.req.header("x-request-id");
     const id = incoming && incoming.length <= 200 && REQUEST_ID.test(incoming)
       ? incoming
       : crypto.randomUUID();
+    const requestLog = new RequestLog(deps.recorder, id, Date.now(), now());
     c.set("requestId", id);
+    c.set("log", requestLog);
     await next();
-    c.res.headers.set("x-request-id", id);
+    if (!c.res.headers.has("x-request-id")) c.res.headers.set("x-request-id", id);
+    if (requestLog.fields.endpoint === "-") requestLog.set({ endpoint: routeLabel(c) });
+    if (!requestLog.deferred) requestLog.close(c.res.status, now());
   });
-  app.onError((error, c) => {
-    // Anthropic clients (auth failures included) get Anthropic-shaped errors.
-    const render = isAnthropicPath(c.req.path) ? anthropicErrorResponse : openAIErrorResponse;
-    if (error instanceof GatewayError) return render(error);
-    log(
-      `Unhandled error on ${c.req.method} ${c.req.path} (${c.get("requestId")}): ${
-        error instanceof Error ? error.stack : error
-      }`,
-    );
-    return render(
-      new GatewayError(500, "Internal gateway error", { type: "server_error" }),
-    );
-  });
-  app.notFound(() => {
-    throw new GatewayError(404, "Unknown path", { code: "unknown_path" });
-  });
+  app.onError(onGatewayError(renderOpenAIError, log));
 
-  app.route("/", healthRoutes(holder, deps.startedAt ?? Date.now(), fetchFn));
+  app.route("/", healthRoutes(holder, deps.startedAt ?? Date.now(), proxyDeps.fetch));
   app.route("/", adminRoutes(holder));
 
   const auth = gatewayAuth({
     gateway: () => holder.current,
     remoteAddress: deps.remoteAddress ?? (() => undefined),
   });
-  const client = new Hono<Env>();
-  client.use(auth);
-  client.route("/", openAIRoutes({ fetch: fetchFn, recorder: deps.recorder }));
-  client.route("/", anthropicRoutes({ fetch: fetchFn, recorder: deps.recorder }));
-
-  const proxyTo = (c: import("hono").Context<Env>, channelName: string, path: string) => {
-    const channel = c.get("gateway").channelsByName.get(channelName);
-    if (!channel) {
-      throw new GatewayError(404, `Unknown channel "${channelName}"`, { code: "unknown_channel" });
-    }
-    return passthrough({
-      channel,
-      key: c.get("key"),
-      path,
-      request: c.req.raw,
-      requestId: c.get("requestId"),
-      startedAt: c.get("startedAt"),
-      maxRequestBytes: c.get("gateway").config.defaults.max_request_bytes,
-    }, { fetch: fetchFn, recorder: deps.recorder });
-  };
-  client.all("/proxy/:channel/*", (c) => {
-    const url = new URL(c.req.url);
-    const prefix = `/proxy/${c.req.param("channel")}`;
-    return proxyTo(c, c.req.param("channel"), url.pathname.slice(prefix.length) + url.search);
-  });
-  // A key bound to exactly one channel may call any other path on it (AIProxy's model).
-  client.all("*", (c) => {
-    const key = c.get("key");
-    if (key.channels?.size === 1) {
-      const url = new URL(c.req.url);
-      return proxyTo(c, [...key.channels][0], url.pathname + url.search);
-    }
-    throw new GatewayError(404, `Unknown path ${c.req.method} ${c.req.path}`, {
-      code: "unknown_path",
-    });
-  });
-  app.route("/", client);
+  const formats = { deps: proxyDeps, auth, log };
+  app.route("/", openAIRoutes(formats));
+  app.route("/", anthropicRoutes(formats));
+  app.route("/", proxyRoutes(formats));
   return app;
+}
+
+/** What a record calls a request no route named: `health`, `admin`, else `METHOD /path`. */
+function routeLabel(c: Context<GatewayEnv>): string {
+  const path = c.req.path;
+  if (path === "/health") return "health";
+  if (path.startsWith("/admin/")) return "admin";
+  return `${c.req.method} ${path}`.slice(0, 200);
 }

@@ -4,11 +4,11 @@
  * and reports which answered.
  */
 import { Hono } from "hono";
-import { verifyAdmin } from "../../admin/auth.ts";
-import type { Gateway } from "../../gateway/build.ts";
-import type { GatewayHolder } from "../../gateway/holder.ts";
-import { listChannelModels } from "../../routing/catalog.ts";
-import type { Channel } from "../../routing/channel.ts";
+import { verifyAdmin } from "../admin/auth.ts";
+import type { Gateway } from "../gateway/build.ts";
+import type { GatewayHolder } from "../gateway/holder.ts";
+import { listChannelModels } from "../routing/catalog.ts";
+import type { Channel } from "../routing/channel.ts";
 
 export function healthRoutes(
   holder: GatewayHolder,

@@ -10,8 +10,9 @@
  * 5. `transformStreamEvent` / `endStream`   — body filter for each server-sent event
  * 6. `extractUsage`    — log: token counts from the upstream's own format
  *
- * plus `listModels` for model discovery. A plugin with no hooks is a transparent pass-through to
- * an OpenAI-compatible upstream with `Authorization: Bearer <key>`.
+ * plus `listModels` for model discovery and `nativeModel` for `/proxy` calls. A plugin with no
+ * hooks is a transparent pass-through to an OpenAI-compatible upstream with
+ * `Authorization: Bearer <key>`.
  *
  * @example A complete plugin for an OpenAI-compatible upstream that wants its key in `X-Key`
  * ```ts
@@ -29,12 +30,19 @@
  * ```
  */
 import { z } from "zod";
+import type { Endpoint, EndpointBody } from "../endpoints.ts";
 import type { Usage } from "../formats/openai.ts";
+import type { SseEvent } from "../sse/event.ts";
+import type { UpstreamFailure } from "../errors.ts";
 
 export { z };
+export type { Endpoint, EndpointBody, SseEvent, UpstreamFailure };
+export { ENDPOINTS } from "../endpoints.ts";
+export { sseJson } from "../sse/event.ts";
+export { UpstreamError } from "../errors.ts";
 export { estimatePromptTokens, estimateTokens } from "../formats/tokens.ts";
-export * as anthropic from "../formats/anthropic/mod.ts";
-export * as gemini from "../formats/gemini/mod.ts";
+export * as anthropic from "./anthropic.ts";
+export * as gemini from "./gemini.ts";
 export type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -47,13 +55,10 @@ export type {
   Usage,
 } from "../formats/openai.ts";
 
-/** What the client asked for, in the gateway's terms. */
-export type Endpoint = "chat" | "completions" | "embeddings" | "messages";
-
 /** The channel a hook runs for, as configured (secrets excluded). */
 export interface ChannelInfo<O> {
   name: string;
-  /** The channel's `base_url`, or the plugin's default, without a trailing slash. */
+  /** The channel's `base_url`, or the plugin's default, normalised, without a trailing slash. */
   baseUrl: string;
   /** The channel's `options`, parsed by the plugin's `options` schema. */
   options: O;
@@ -76,7 +81,7 @@ export interface RequestContext<O> {
   /** The upstream key chosen for this attempt; "" for channels without keys. */
   apiKey: string;
   requestId: string;
-  /** Aborted when the client goes away or the deadline passes. */
+  /** Aborted when the client goes away or a deadline passes. */
   signal: AbortSignal;
   /**
    * The client's request headers, read-only, for upstream features clients opt into per request
@@ -90,26 +95,30 @@ export interface StreamContext<O, S> extends RequestContext<O> {
   state: S;
 }
 
-/** The request about to be sent upstream; hooks may change any part of it. */
-export interface UpstreamRequest {
-  url: URL;
+/** The request about to be sent for endpoint `E`, body typed as that endpoint's. */
+export interface EndpointRequest<E extends Endpoint> {
+  readonly endpoint: E;
+  /** Where it goes; a string or a URL, under the channel's origin. */
+  url: string | URL;
   method: string;
   headers: Headers;
-  /** A JSON value, serialized by the gateway; `undefined` for requests without a body. */
-  body: unknown;
+  /** The body, serialized as JSON by the gateway. Mutate it in place or return a new request. */
+  body: EndpointBody<E>;
 }
 
-export { type SseEvent, sseJson } from "./sse_event.ts";
-import type { SseEvent } from "./sse_event.ts";
+/**
+ * The request about to be sent upstream, narrowed by `endpoint`:
+ * `if (request.endpoint === "chat") request.body.messages` is typed.
+ */
+export type UpstreamRequest = { [E in Endpoint]: EndpointRequest<E> }[Endpoint];
 
-/** What `transformError` returns: an OpenAI-shaped error and the status the client should see. */
-export interface UpstreamFailure {
-  status: number;
-  message: string;
-  type?: string;
-  code?: string | number | null;
-  /** Seconds to wait before trying this channel again, when the upstream said so. */
-  retryAfter?: number;
+/** What `rewriteRequest` may return instead: a request in another API's shape altogether. */
+export interface RewrittenRequest {
+  url: string | URL;
+  method?: string;
+  headers: Headers;
+  /** Any JSON value; `undefined` for requests without a body. */
+  body: unknown;
 }
 
 /** Context for model discovery. */
@@ -117,11 +126,9 @@ export interface ModelsContext<O> {
   channel: ChannelInfo<O>;
   apiKey: string;
   signal: AbortSignal;
-  /** The gateway's fetch, with the channel's headers and timeouts applied by the caller. */
+  /** The gateway's fetch: never follows redirects. */
   fetch: typeof fetch;
 }
-
-export { UpstreamError } from "./upstream_error.ts";
 
 /** A channel kind. Every hook is optional. `O` is the parsed `options`, `S` the stream state. */
 export interface Plugin<O = Record<string, unknown>, S = undefined> {
@@ -142,11 +149,11 @@ export interface Plugin<O = Record<string, unknown>, S = undefined> {
    */
   endpoints?: Endpoint[];
 
-  /** Rewrite phase: change URL, body or method. Return a new request or mutate in place. */
+  /** Rewrite phase: change URL, body or method in place, or return a request in another shape. */
   rewriteRequest?(
     request: UpstreamRequest,
     ctx: RequestContext<O>,
-  ): UpstreamRequest | void | Promise<UpstreamRequest | void>;
+  ): RewrittenRequest | void | Promise<RewrittenRequest | void>;
   /**
    * Access phase: authenticate upstream. Replaces the default `Authorization: Bearer <key>`.
    */
@@ -181,6 +188,20 @@ export interface Plugin<O = Record<string, unknown>, S = undefined> {
   extractUsage?(data: unknown, ctx: RequestContext<O> & { state?: S }): Usage | undefined;
   /** Model ids the upstream serves, for channels that do not list `models`. */
   listModels?(ctx: ModelsContext<O>): Promise<string[]>;
+  /**
+   * The model a native call through `/proxy` names (in its path or body), so a key's model
+   * allow-list holds there too. @default the body's `model` field
+   */
+  nativeModel?(call: NativeCall, ctx: { channel: ChannelInfo<O> }): string | undefined;
+}
+
+/** A `/proxy` call as `nativeModel` sees it. */
+export interface NativeCall {
+  method: string;
+  /** The path after the channel, decoded, with its leading slash. */
+  path: string;
+  /** The JSON body, when there is one. */
+  body: unknown;
 }
 
 /**

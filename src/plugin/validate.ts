@@ -2,6 +2,7 @@
  * Checks that a module's default export is a usable plugin, so a broken file fails with its name
  * and the reason instead of a TypeError deep inside a request.
  */
+import { ENDPOINT_NAMES, isEndpoint } from "../endpoints.ts";
 import type { Plugin } from "./contract.ts";
 
 /** A plugin of any options and stream state, as the gateway holds them. */
@@ -18,8 +19,8 @@ const HOOKS = [
   "endStream",
   "extractUsage",
   "listModels",
+  "nativeModel",
 ] as const;
-const ENDPOINTS = new Set(["chat", "completions", "embeddings", "messages"]);
 
 /** A plugin file that could not be used. */
 export class PluginError extends Error {
@@ -53,9 +54,9 @@ export function validatePlugin(value: unknown, file: string, expectedName: strin
   const endpoints = plugin.endpoints;
   if (
     endpoints !== undefined &&
-    (!Array.isArray(endpoints) || endpoints.some((e) => !ENDPOINTS.has(e)))
+    (!Array.isArray(endpoints) || !endpoints.every(isEndpoint))
   ) {
-    throw new PluginError(file, `"endpoints" must list some of ${[...ENDPOINTS].join(", ")}`);
+    throw new PluginError(file, `"endpoints" must list some of ${ENDPOINT_NAMES.join(", ")}`);
   }
   return value as AnyPlugin;
 }

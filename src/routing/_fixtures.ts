@@ -1,23 +1,18 @@
-/** Minimal runtime channels for routing unit tests. */
-import { Channel as ChannelSchema } from "../config/schema.ts";
-import type { Channel } from "./channel.ts";
-import { KeyPool } from "./key_pool.ts";
+/** Runtime channels for routing unit tests, built the way the gateway builds them. */
+import { Config } from "../config/schema.ts";
+import type { AnyPlugin } from "../plugin/validate.ts";
+import { buildChannels, type Channel } from "./channel.ts";
 import type { Candidate } from "./resolve.ts";
 
+const openai: AnyPlugin = { name: "openai", defaults: { base_url: "http://127.0.0.1:1" } };
+
 export function fakeChannel(name: string, fields: Record<string, unknown> = {}): Channel {
-  const config = ChannelSchema.parse({ name, plugin: "openai", models: ["m"], ...fields });
-  return {
-    name,
-    config,
-    plugin: { name: "openai" },
-    info: { name, baseUrl: "http://127.0.0.1:1", options: {} },
-    keys: new KeyPool(["k"]),
-    retry: 0,
-    timeout: 1000,
-    streamTimeout: 1000,
-    streamIdleTimeout: 1000,
-    endpoints: new Set(["chat", "completions", "embeddings"]),
-  };
+  const config = Config.parse({
+    channels: [{ name, plugin: "openai", models: ["m"], keys: ["k"], retry: 0, ...fields }],
+  });
+  const built = buildChannels(config, new Map([["openai", openai]]), []);
+  if (built.channels.length !== 1) throw new Error(built.problems.join("; "));
+  return built.channels[0];
 }
 
 export function candidate(name: string, fields: Record<string, unknown> = {}): Candidate {

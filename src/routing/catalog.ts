@@ -1,9 +1,15 @@
 /**
  * Which models each channel serves: its configured list, `"*"`, or the upstream's own list
  * fetched through the plugin's `listModels` and cached for `models_ttl`. Lookups are synchronous;
- * fetching happens in the background, or once on demand when a model is not found anywhere.
+ * fetching happens in the background, or once on demand when a model is not found anywhere. A
+ * list that could not be fetched is remembered as failed, and retried after a backoff that
+ * doubles (10 s up to 5 min), so an unknown model does not cost every request a new fetch.
  */
+import { withoutRedirects } from "../proxy/no_redirects.ts";
 import type { Channel } from "./channel.ts";
+
+const FIRST_BACKOFF_MS = 10_000;
+const MAX_BACKOFF_MS = 300_000;
 
 /** Asks `channel`'s plugin for the upstream's model ids, within `maxMs`. */
 export function listChannelModels(
@@ -18,7 +24,7 @@ export function listChannelModels(
     channel: channel.info,
     apiKey: channel.keys.pick(),
     signal: AbortSignal.timeout(Math.min(channel.timeout, maxMs)),
-    fetch: fetchFn,
+    fetch: withoutRedirects(fetchFn),
   });
 }
 
@@ -36,6 +42,11 @@ export interface CatalogOptions {
 
 export class ModelCatalog {
   readonly #fetched = new Map<string, Fetched>();
+  readonly #failed = new Map<string, { until: number; backoff: number }>();
+  /** Configured lists as sets, built once per channel config. */
+  readonly #configured = new WeakMap<object, ReadonlySet<string>>();
+  /** Bumped whenever a fetched list changes, so cached resolutions know they are stale. */
+  version = 0;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
@@ -53,7 +64,14 @@ export class ModelCatalog {
   modelsOf(channel: Channel): ReadonlySet<string> | "*" | undefined {
     const configured = channel.config.models;
     if (configured === "*") return "*";
-    if (configured) return new Set([...configured, ...Object.keys(channel.config.model_map)]);
+    if (configured) {
+      let set = this.#configured.get(channel.config);
+      if (!set) {
+        set = new Set([...configured, ...Object.keys(channel.config.model_map)]);
+        this.#configured.set(channel.config, set);
+      }
+      return set;
+    }
     const entry = this.#fetched.get(cacheKey(channel));
     if (entry && this.#now() - entry.at > this.ttl) void this.refresh([channel]);
     return entry?.models;
@@ -62,12 +80,16 @@ export class ModelCatalog {
   /** Whether `channel` serves `model` as far as is known now. */
   serves(channel: Channel, model: string): boolean {
     const models = this.modelsOf(channel);
-    return models === "*" || (models?.has(model) ?? false) || model in channel.config.model_map;
+    return models === "*" || (models?.has(model) ?? false) ||
+      Object.hasOwn(channel.config.model_map, model);
   }
 
-  /** Channels whose list must be fetched and has not been. */
+  /** Channels whose list must be fetched and has not been (nor failed just now). */
   unknown(channels: readonly Channel[]): Channel[] {
-    return channels.filter((c) => this.modelsOf(c) === undefined);
+    const now = this.#now();
+    return channels.filter((c) =>
+      this.modelsOf(c) === undefined && (this.#failed.get(cacheKey(c))?.until ?? 0) <= now
+    );
   }
 
   /** Fetches the lists of `channels` that fetch theirs, concurrently; failures are warned. */
@@ -87,11 +109,18 @@ export class ModelCatalog {
       try {
         const models = await listChannelModels(channel, this.#fetch, 15_000);
         this.#fetched.set(key, { models: new Set(models), at: this.#now() });
+        this.#failed.delete(key);
+        this.version++;
       } catch (error) {
+        const backoff = Math.min(
+          (this.#failed.get(key)?.backoff ?? 0) * 2 || FIRST_BACKOFF_MS,
+          MAX_BACKOFF_MS,
+        );
+        this.#failed.set(key, { until: this.#now() + backoff, backoff });
         this.#warn(
           `Channel "${channel.name}": could not list models (${
             error instanceof Error ? error.message : String(error)
-          }); set "models" in its config to skip discovery`,
+          }); trying again in ${backoff / 1000}s. Set "models" in its config to skip discovery`,
         );
       } finally {
         this.#inFlight.delete(key);

@@ -1,13 +1,16 @@
 /**
- * A configured channel made ready to route to: its plugin, parsed options, key pool and the
- * settings it inherits from `defaults`.
+ * A configured channel made ready to route to: its plugin, parsed options, key pool, the
+ * settings it inherits from `defaults`, and what every request would otherwise rebuild (endpoint
+ * URLs, static headers, the scrubber for its keys), computed once per config load.
  */
 import type { ChannelConfig, Config } from "../config/schema.ts";
 import { formatPath } from "../config/load.ts";
 import type { UnsetVariable } from "../config/env.ts";
-import type { ChannelInfo, Endpoint } from "../plugin/contract.ts";
+import { DEFAULT_ENDPOINTS, type Endpoint, ENDPOINTS } from "../endpoints.ts";
+import type { ChannelInfo } from "../plugin/contract.ts";
 import type { PluginSet } from "../plugin/discover.ts";
 import type { AnyPlugin } from "../plugin/validate.ts";
+import { type Scrubber, scrubberFor } from "../proxy/scrub.ts";
 import { KeyPool } from "./key_pool.ts";
 
 export interface Channel {
@@ -22,6 +25,14 @@ export interface Channel {
   readonly streamIdleTimeout: number;
   /** Endpoints the upstream serves natively. */
   readonly endpoints: ReadonlySet<Endpoint>;
+  /** `scheme://host[:port]` of `info.baseUrl`: every upstream request must stay on it. */
+  readonly origin: string;
+  /** The upstream URL of each endpoint before any plugin rewrite. */
+  readonly urls: Readonly<Record<Endpoint, string>>;
+  /** Request headers every call carries: JSON content type and the channel's `headers`. */
+  readonly staticHeaders: Readonly<Record<string, string>>;
+  /** Removes this channel's keys from upstream-written text. */
+  readonly scrub: Scrubber;
 }
 
 export interface BuiltChannels {
@@ -32,8 +43,6 @@ export interface BuiltChannels {
   /** Configuration errors (unknown plugin, bad options): the config must not be used. */
   problems: string[];
 }
-
-const DEFAULT_ENDPOINTS: Endpoint[] = ["chat", "completions", "embeddings"];
 
 /** Builds runtime channels from validated config and the loaded plugins. */
 export function buildChannels(
@@ -53,25 +62,9 @@ export function buildChannels(
       );
       return;
     }
-    let options: unknown = channel.options;
-    if (plugin.options) {
-      const parsed = plugin.options.safeParse(channel.options);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-          const what = issue.code === "unrecognized_keys"
-            ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(", ")}`
-            : issue.message;
-          result.problems.push(`${at("options", ...path)}: ${what}`);
-        }
-        return;
-      }
-      options = parsed.data;
-    } else if (Object.keys(channel.options).length > 0) {
-      result.problems.push(`${at("options")}: plugin "${plugin.name}" takes no options`);
-      return;
-    }
-    const baseUrl = (channel.base_url ?? plugin.defaults?.base_url ?? "").replace(/\/+$/, "");
+    const options = parseOptions(channel, plugin, at, result.problems);
+    if (options === INVALID) return;
+    const baseUrl = normalizeBaseUrl(channel.base_url ?? plugin.defaults?.base_url ?? "");
     if (!baseUrl && !plugin.respond) {
       result.problems.push(`${at("base_url")}: required (plugin "${plugin.name}" has no default)`);
       return;
@@ -88,15 +81,12 @@ export function buildChannels(
     }
     const keys = channel.keys.filter((k) => k.trim() !== "");
     if (keys.length === 0 && plugin.requiresKey !== false) {
-      const missing = unset.filter((u) => u.path[0] === "channels" && u.path[1] === index)
-        .map((u) => u.name);
-      result.skipped.push({
-        name: channel.name,
-        reason: missing.length > 0
-          ? `${[...new Set(missing)].join(", ")} ${missing.length > 1 ? "are" : "is"} not set`
-          : "no keys configured",
-      });
+      result.skipped.push({ name: channel.name, reason: missingKeyReason(unset, index) });
       return;
+    }
+    const urls = {} as Record<Endpoint, string>;
+    for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) {
+      urls[endpoint] = baseUrl + ENDPOINTS[endpoint].path;
     }
     result.channels.push({
       name: channel.name,
@@ -109,7 +99,53 @@ export function buildChannels(
       streamTimeout: channel.stream_timeout ?? config.defaults.stream_timeout,
       streamIdleTimeout: channel.stream_idle_timeout ?? config.defaults.stream_idle_timeout,
       endpoints: new Set(plugin.endpoints ?? DEFAULT_ENDPOINTS),
+      origin: baseUrl ? new URL(baseUrl).origin : "",
+      urls,
+      staticHeaders: Object.freeze({ "content-type": "application/json", ...channel.headers }),
+      scrub: scrubberFor(keys),
     });
   });
   return result;
+}
+
+const INVALID = Symbol("invalid options");
+
+function parseOptions(
+  channel: ChannelConfig,
+  plugin: AnyPlugin,
+  at: (...path: (string | number)[]) => string,
+  problems: string[],
+): unknown {
+  if (!plugin.options) {
+    if (Object.keys(channel.options).length === 0) return channel.options;
+    problems.push(`${at("options")}: plugin "${plugin.name}" takes no options`);
+    return INVALID;
+  }
+  const parsed = plugin.options.safeParse(channel.options);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const what = issue.code === "unrecognized_keys"
+      ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(", ")}`
+      : issue.message;
+    problems.push(`${at("options", ...path)}: ${what}`);
+  }
+  return INVALID;
+}
+
+/**
+ * The base URL as the URL API writes it (lower-case host, no default port), without a trailing
+ * slash, so plugins that build on it stay textually under the channel's origin.
+ */
+function normalizeBaseUrl(raw: string): string {
+  if (!raw) return "";
+  return new URL(raw).href.replace(/\/+$/, "");
+}
+
+function missingKeyReason(unset: readonly UnsetVariable[], index: number): string {
+  const missing = unset.filter((u) => u.path[0] === "channels" && u.path[1] === index)
+    .map((u) => u.name);
+  return missing.length > 0
+    ? `${[...new Set(missing)].join(", ")} ${missing.length > 1 ? "are" : "is"} not set`
+    : "no keys configured";
 }

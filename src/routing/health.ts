@@ -124,7 +124,8 @@ export class ChannelHealth {
 
   /**
    * Counts a failure that says something about the channel (5xx, timeout, connection, 429).
-   * @param retryAfterMs the upstream asked for a pause: open the breaker for exactly that long.
+   * @param retryAfterMs the upstream asked for a pause: open the breaker that long, at most
+   * `maxCooldownMs`.
    */
   failure(channel: string, error: string, retryAfterMs?: number): void {
     const entry = this.#entry(channel);
@@ -134,7 +135,8 @@ export class ChannelHealth {
     const wasProbe = entry.state === "half_open";
     entry.probeInFlight = false;
     if (retryAfterMs !== undefined && retryAfterMs > 0) {
-      this.#open(entry, retryAfterMs);
+      // An upstream's Retry-After is a hint, not a command: never longer than our own longest.
+      this.#open(entry, Math.min(retryAfterMs, this.maxCooldownMs));
     } else if (wasProbe || entry.consecutiveFailures >= this.failures) {
       const cooldown = Math.min(this.cooldownMs * 2 ** entry.trips, this.maxCooldownMs);
       this.#open(entry, cooldown);

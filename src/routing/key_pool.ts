@@ -18,6 +18,11 @@ export class KeyPool {
     return this.#keys.length;
   }
 
+  /** Every key, for scrubbing them out of what upstreams write. */
+  get all(): readonly string[] {
+    return this.#keys;
+  }
+
   /** The next key in rotation that is not set aside; "" when the channel has no keys. If every
    * key is set aside, the one due back soonest. */
   pick(): string {

@@ -14,5 +14,8 @@ export function priceFor(
   upstreamModel = model,
 ): ModelPrice | undefined {
   if (!price) return undefined;
-  return price.models?.[model] ?? price.models?.[upstreamModel] ?? price;
+  const models = price.models ?? {};
+  if (Object.hasOwn(models, model)) return models[model];
+  if (Object.hasOwn(models, upstreamModel)) return models[upstreamModel];
+  return price;
 }

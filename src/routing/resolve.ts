@@ -1,12 +1,12 @@
 /**
- * Model resolution: which channels may serve a request, and under which upstream model name.
- * Order of rules: alias → explicit `channel/model` → every enabled channel serving the model;
- * then the key's channel and model allow-lists.
+ * Model resolution: which channels serve a requested model, and under which upstream name.
+ * Order of rules: alias → explicit `channel/model` (only for a model that channel serves) →
+ * every enabled channel serving the model. Model names are data throughout: looked up with
+ * `Object.hasOwn` and in `Set`s, so `constructor` or `__proto__` is just an unknown model.
  */
 import { distance } from "fastest-levenshtein";
 import type { GatewayKey } from "../auth/key_ring.ts";
-import { GatewayError } from "../http/errors.ts";
-import type { Endpoint } from "../plugin/contract.ts";
+import { GatewayError } from "../errors.ts";
 import type { ModelCatalog } from "./catalog.ts";
 import type { Channel } from "./channel.ts";
 
@@ -23,12 +23,6 @@ export interface Resolution {
   candidates: Candidate[];
 }
 
-export interface ResolveInput {
-  requested: string;
-  endpoint: Endpoint;
-  key: GatewayKey;
-}
-
 /** Follows `aliases` (chains allowed, cycles stopped). */
 export function applyAliases(model: string, aliases: Readonly<Record<string, string>>): string {
   const seen = new Set<string>();
@@ -39,91 +33,69 @@ export function applyAliases(model: string, aliases: Readonly<Record<string, str
   return model;
 }
 
+/** The upstream's name for `model` on `channel`: its `model_map` entry, else the same name. */
+export function upstreamName(channel: Channel, model: string): string {
+  const map = channel.config.model_map;
+  return Object.hasOwn(map, model) ? map[model] : model;
+}
+
 /**
- * The channels that may serve `input.requested`, in config order.
- * @throws {GatewayError} 404 for an unknown model (naming close matches), 403 when the key may
- * not use any channel or model that would serve it.
+ * The channels that serve `requested`, in config order, before any key or endpoint filter.
+ * @throws {GatewayError} 404 `model_not_found`, naming close matches `key` may use.
  */
 export function resolve(
-  input: ResolveInput,
+  requested: string,
+  key: GatewayKey,
   channels: readonly Channel[],
   catalog: ModelCatalog,
   aliases: Readonly<Record<string, string>>,
 ): Resolution {
-  const target = applyAliases(input.requested, aliases);
-  let model = target;
-  let serving: Channel[];
+  const target = applyAliases(requested, aliases);
   const slash = target.indexOf("/");
   const explicit = slash > 0 ? channels.find((c) => c.name === target.slice(0, slash)) : undefined;
   if (explicit) {
-    model = applyAliases(target.slice(slash + 1), aliases);
-    serving = [explicit];
-  } else {
-    serving = channels.filter((c) => catalog.serves(c, target));
+    const model = applyAliases(target.slice(slash + 1), aliases);
+    if (!catalog.serves(explicit, model)) throw unknownModel(requested, key, channels, catalog);
+    return {
+      model,
+      candidates: [{ channel: explicit, upstreamModel: upstreamName(explicit, model) }],
+    };
   }
-  if (serving.length === 0) throw unknownModel(input.requested, channels, catalog);
-
-  const byChannel = serving.filter((c) => !input.key.channels || input.key.channels.has(c.name));
-  if (byChannel.length === 0) {
-    throw new GatewayError(
-      403,
-      `Key "${input.key.name}" may not use channel ${
-        serving.map((c) => `"${c.name}"`).join(", ")
-      } that serve${serving.length === 1 ? "s" : ""} model "${model}"`,
-      { code: "channel_not_allowed", param: "model" },
-    );
-  }
-  const allowed = byChannel.filter((c) => input.key.allowsModel(model, c.name));
-  if (allowed.length === 0) {
-    throw new GatewayError(403, `Key "${input.key.name}" may not use model "${model}"`, {
-      code: "model_not_allowed",
-      param: "model",
-    });
-  }
-  const forEndpoint = allowed.filter((c) => supports(c, input.endpoint));
-  if (forEndpoint.length === 0) {
-    throw new GatewayError(
-      400,
-      `Model "${model}" is not served for /${endpointPath(input.endpoint)} by ${
-        allowed.map((c) => `"${c.name}"`).join(", ")
-      }`,
-      { code: "unsupported_endpoint", param: "model" },
-    );
-  }
+  const serving = channels.filter((c) => catalog.serves(c, target));
+  if (serving.length === 0) throw unknownModel(requested, key, channels, catalog);
   return {
-    model,
-    candidates: forEndpoint.map((channel) => ({
+    model: target,
+    candidates: serving.map((channel) => ({
       channel,
-      upstreamModel: channel.config.model_map[model] ?? model,
+      upstreamModel: upstreamName(channel, target),
     })),
   };
 }
 
-/** Whether a channel can serve `endpoint`, natively or by conversion. */
-export function supports(channel: Channel, endpoint: Endpoint): boolean {
-  // Anthropic Messages requests are converted to chat for channels that lack them.
-  return channel.endpoints.has(endpoint) ||
-    (endpoint === "messages" && channel.endpoints.has("chat"));
-}
-
-function endpointPath(endpoint: Endpoint): string {
-  return endpoint === "chat" ? "chat/completions" : endpoint;
-}
-
-/** Every model id known now, bare and as `channel/model`. */
-export function knownModels(channels: readonly Channel[], catalog: ModelCatalog): string[] {
+/** Every model id known now that `key` may use (on some channel it may use). */
+export function knownModels(
+  channels: readonly Channel[],
+  catalog: ModelCatalog,
+  key: GatewayKey,
+): string[] {
   const names = new Set<string>();
   for (const channel of channels) {
+    if (key.channels && !key.channels.has(channel.name)) continue;
     const models = catalog.modelsOf(channel);
     if (!models || models === "*") continue;
-    for (const model of models) names.add(model);
+    for (const model of models) if (key.allowsModel(model, channel.name)) names.add(model);
   }
   return [...names];
 }
 
-function unknownModel(requested: string, channels: readonly Channel[], catalog: ModelCatalog) {
+function unknownModel(
+  requested: string,
+  key: GatewayKey,
+  channels: readonly Channel[],
+  catalog: ModelCatalog,
+): GatewayError {
   const wanted = requested.toLowerCase();
-  const near = knownModels(channels, catalog)
+  const near = knownModels(channels, catalog, key)
     .map((name) => ({ name, lower: name.toLowerCase() }))
     .map(({ name, lower }) => ({
       name,

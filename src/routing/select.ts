@@ -22,7 +22,7 @@ export interface SelectOptions {
 
 /** The strategy for `model`: its own override, else the routing default. */
 export function strategyFor(routing: Config["routing"], model: string): Strategy {
-  return routing.models[model]?.strategy ?? routing.strategy;
+  return Object.hasOwn(routing.models, model) ? routing.models[model].strategy : routing.strategy;
 }
 
 export function orderCandidates(

@@ -1,8 +1,7 @@
 /**
- * What the gateway remembers about each request. Produced by the proxy when a request ends
- * (for streams: when the stream ends) and handed to a {@link Recorder}, which must not block.
+ * What the gateway remembers about each request. Every request leaves exactly one record, refused
+ * ones too (see `request_log.ts`); a {@link Recorder} takes it and must not block.
  */
-import type { Endpoint } from "../plugin/contract.ts";
 
 export interface TokenUsage {
   prompt: number;
@@ -15,8 +14,13 @@ export interface RequestRecord {
   /** Epoch ms when the request arrived. */
   time: number;
   requestId: string;
+  /** The gateway key's name; "-" when none authenticated. */
   key: string;
-  endpoint: Endpoint | "proxy";
+  /**
+   * The client endpoint (`chat`, `messages`, ...), `proxy` for `/proxy` calls, else the route
+   * (`models`, `health`, ...) or, for an unknown path, `METHOD /path`.
+   */
+  endpoint: string;
   channel?: string;
   /** The model after aliases. */
   model?: string;

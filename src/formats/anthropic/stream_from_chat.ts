@@ -9,8 +9,8 @@
  * so `message_start` carries an estimate and `message_delta` the upstream's counts, which is how
  * Anthropic's SDK reads them (message_delta totals overwrite message_start's).
  */
-import { type SseEvent, sseJson } from "../../plugin/sse_event.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { type SseEvent, sseJson } from "../../sse/event.ts";
+import { UpstreamError } from "../../errors.ts";
 import type { Usage } from "../openai.ts";
 import { messageId, toolUseId } from "./_ids.ts";
 import type { StopReason } from "./response.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fixtureEvents, payloads } from "../../../test/fixtures/anthropic/_load.ts";
-import type { SseEvent } from "../../plugin/sse_event.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import type { SseEvent } from "../../sse/event.ts";
+import { UpstreamError } from "../../errors.ts";
 import { chatEventToAnthropic, createChatStreamState, endChatStream } from "./stream_from_chat.ts";
 
 function convert(events: SseEvent[], model = "alias") {

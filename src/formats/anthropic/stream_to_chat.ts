@@ -6,8 +6,8 @@
  * chunk with `finish_reason`, and a usage chunk with `choices: []`. Anthropic numbers all content
  * blocks together; OpenAI numbers tool calls alone, so the state maps one to the other.
  */
-import { type SseEvent, sseJson } from "../../plugin/sse_event.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { type SseEvent, sseJson } from "../../sse/event.ts";
+import { UpstreamError } from "../../errors.ts";
 import type { ChatCompletionChunk, FinishReason } from "../openai.ts";
 import { statusOfErrorType } from "./errors.ts";
 import { type DeltaUsage, StreamEvent } from "./response.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fixtureEvents, payloads } from "../../../test/fixtures/anthropic/_load.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import {
   anthropicEventToChunks,
   checkAnthropicEvent,

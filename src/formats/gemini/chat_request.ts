@@ -6,7 +6,7 @@
  * modes, https://ai.google.dev/gemini-api/docs/function-calling#function_calling_modes.
  */
 import type { ChatCompletionRequest } from "../openai.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import { messagesToContents } from "./contents.ts";
 import { isEmptyObjectSchema, stripMetaKeywords, toGeminiSchema } from "./json_schema.ts";
 import type {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ChatCompletionRequest } from "../openai.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import { chatToGemini } from "./chat_request.ts";
 import { SKIP_SIGNATURE } from "./tool_calls.ts";
 

@@ -6,7 +6,7 @@
  * `FinishReason` / `BlockReason` enums there.
  */
 import type { ChatCompletion, FinishReason, Usage } from "../openai.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import {
   type Candidate,
   GenerateContentResponse,

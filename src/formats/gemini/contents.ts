@@ -8,7 +8,7 @@
  * parallel set of calls in one turn.
  */
 import type { ChatMessage } from "../openai.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import type { Content, Part } from "./schema.ts";
 import { decodeToolCallId, signatureFromExtra, SKIP_SIGNATURE } from "./tool_calls.ts";
 

@@ -10,7 +10,7 @@
  */
 import type { EmbeddingRequest } from "../openai.ts";
 import { estimateTokens } from "../tokens.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import { type BatchEmbedContentsRequest, BatchEmbedContentsResponse } from "./schema.ts";
 import { usageOf } from "./chat_response.ts";
 
@@ -29,6 +29,17 @@ export interface ConvertedEmbeddings {
 /** `models/{model}` as the Gemini API names a model; full resource names pass unchanged. */
 export function modelResource(model: string): string {
   return model.includes("/") ? model : `models/${model}`;
+}
+
+/**
+ * A model's resource name as a URL path: `models/{model}` (or `tunedModels/{id}`), with the model
+ * name percent-encoded so that no name (`../../x`, `a?b`) can change the path or the query.
+ */
+export function modelPath(model: string): string {
+  const resource = /^(models|tunedModels)\/([^/]+)$/.exec(model);
+  return resource
+    ? `${resource[1]}/${encodeURIComponent(resource[2])}`
+    : `models/${encodeURIComponent(model)}`;
 }
 
 /**

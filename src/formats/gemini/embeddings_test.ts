@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import { jsonFixture } from "./_fixtures.ts";
 import {
   embeddingsToGemini,

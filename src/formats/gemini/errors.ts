@@ -10,7 +10,7 @@
  * Reference: https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes and
  * https://cloud.google.com/apis/design/errors#error_model.
  */
-import type { UpstreamFailure } from "../../plugin/contract.ts";
+import type { UpstreamFailure } from "../../errors.ts";
 import { ErrorBody } from "./schema.ts";
 
 /** HTTP status for each canonical code, for bodies whose `code` is missing or odd. */

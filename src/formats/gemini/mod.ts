@@ -44,6 +44,7 @@ export {
   embeddingsToGemini,
   float32Base64,
   geminiToEmbeddings,
+  modelPath,
   modelResource,
 } from "./embeddings.ts";
 export { errorStatus, geminiErrorToFailure, retryDelaySeconds } from "./errors.ts";

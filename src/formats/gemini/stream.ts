@@ -8,7 +8,7 @@
  * events (the last one is final) and is sent as OpenAI's `choices: []` chunk at the end.
  */
 import type { ChatCompletionChunk, FinishReason, Usage } from "../openai.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import {
   blockedPromptError,
   finishReasonOf,

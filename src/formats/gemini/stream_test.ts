@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ChatCompletionChunk } from "../openai.ts";
-import { UpstreamError } from "../../plugin/upstream_error.ts";
+import { UpstreamError } from "../../errors.ts";
 import { sseFixture } from "./_fixtures.ts";
 import { createStreamState, endGeminiStream, geminiChunkToChat } from "./stream.ts";
 
