@@ -1,5 +1,6 @@
 /** Fault-injecting upstream behaviours for resilience tests. */
 import { chatCompletion } from "./_harness.ts";
+import { ResetBody } from "./_raw_upstream.ts";
 
 const encoder = new TextEncoder();
 
@@ -28,10 +29,15 @@ export const fail = (status: number, headers: Record<string, string> = {}) =>
     headers,
   });
 
-/** A stream that sends `events` (with `gapMs` between) and then either ends or breaks. */
+/** A stream that sends `events` (gap between) then breaks the connection: raw upstreams only. */
+export function resetStream(events: unknown[], gapMs = 0): ResetBody {
+  return new ResetBody(events.map((e) => `data: ${JSON.stringify(e)}\n\n`), gapMs);
+}
+
+/** A stream that sends `events` (with `gapMs` between) and then either ends or stalls. */
 export function stream(
   events: unknown[],
-  options: { gapMs?: number; firstDelayMs?: number; then?: "done" | "reset" | "stall" } = {},
+  options: { gapMs?: number; firstDelayMs?: number; then?: "done" | "stall" } = {},
   signal?: AbortSignal,
 ): Response {
   const body = new ReadableStream<Uint8Array>({
@@ -43,8 +49,7 @@ export function stream(
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(event)}\n\n`));
         if (options.gapMs) await sleep(options.gapMs);
       }
-      if (options.then === "reset") controller.error(new Error("connection reset"));
-      else if (options.then === "stall") {
+      if (options.then === "stall") {
         await new Promise((r) => {
           signal?.addEventListener("abort", r);
           setTimeout(r, 5_000);

@@ -6,7 +6,9 @@ import { parseConfig } from "../src/config/load.ts";
 import { buildGateway, type Gateway } from "../src/gateway/build.ts";
 import { GatewayHolder } from "../src/gateway/holder.ts";
 import { createApp } from "../src/http/app.ts";
+import { createLogger } from "../src/log/logger.ts";
 import { discoverPlugins, type PluginSet } from "../src/plugin/discover.ts";
+import type { AnyPlugin } from "../src/plugin/validate.ts";
 import type { Recorder, RequestRecord } from "../src/stats/record.ts";
 
 export interface Server {
@@ -31,7 +33,15 @@ export function startUpstream(
     signal: controller.signal,
     onListen() {},
   }, async (request) => {
-    const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    let body = "";
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      try {
+        body = await request.text();
+      } catch {
+        // The client (the gateway under test) cut the upload: nothing to answer.
+        return new Response(null, { status: 400 });
+      }
+    }
     const url = new URL(request.url);
     received.push({
       method: request.method,
@@ -71,8 +81,10 @@ export interface GatewayOptions {
   warnings?: string[];
   /** Replaces the YAML a reload reads; defaults to the same YAML. */
   reloadYaml?: () => string;
-  /** Receives unexpected-error logs; silent by default. */
+  /** Receives the gateway's diagnostic lines (failed attempts, bugs...); silent by default. */
   log?: (line: string) => void;
+  /** Extra plugins (e.g. deliberately broken ones) beside the shipped ones. */
+  plugins?: Record<string, AnyPlugin>;
 }
 
 /** Builds a gateway from `yaml` and serves it on an ephemeral loopback port. */
@@ -82,7 +94,10 @@ export async function startGateway(
 ): Promise<TestGateway> {
   const env = (name: string) => options.env?.[name];
   const warn = (line: string) => options.warnings?.push(line);
-  const plugins = await shippedPlugins();
+  const plugins: PluginSet = new Map([
+    ...await shippedPlugins(),
+    ...Object.entries(options.plugins ?? {}),
+  ]);
   const build = (text: string, previous?: Gateway) =>
     buildGateway(parseConfig(text, "test.yaml", env), plugins, {
       warn,
@@ -105,7 +120,10 @@ export async function startGateway(
     holder,
     recorder,
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
-    log: options.log ?? (() => {}),
+    log: createLogger({
+      settings: () => ({ format: "text", level: "debug" }),
+      write: (line) => options.log?.(line.trimEnd()),
+    }),
   });
   const controller = new AbortController();
   const server = Deno.serve(

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { chatCompletion, sseResponse, startGateway, startUpstream } from "./_harness.ts";
 import { chunk, fail, hang } from "./_faults.ts";
+import { ResetBody, startRawUpstream } from "./_raw_upstream.ts";
 
 const REQUESTS = 2_000;
 const CONCURRENCY = 100;
@@ -18,7 +19,7 @@ function chaotic(seed: number) {
     state = (state * 1_103_515_245 + 12_345) & 0x7fffffff;
     return state / 0x7fffffff;
   };
-  return async (request: Request, body: string): Promise<Response> => {
+  return async (request: Request, body: string): Promise<Response | ResetBody> => {
     const stream = body.includes('"stream":true');
     if (random() >= 0.7) {
       return stream
@@ -33,11 +34,8 @@ function chaotic(seed: number) {
       case 2:
         return await hang(request, 3_000);
       case 3:
-        // Reset: the body errors before anything is sent.
-        return new Response(
-          new ReadableStream({ start: (c) => c.error(new Error("reset")) }),
-          { headers: { "content-type": stream ? "text/event-stream" : "application/json" } },
-        );
+        // Reset: the connection breaks before any of the body is sent.
+        return new ResetBody();
       case 4:
         return new Response("<html>bad gateway</html>", { status: 200 });
       default:
@@ -49,7 +47,7 @@ function chaotic(seed: number) {
 Deno.test({
   name: "chaos: every request succeeds within the time budget while three channels misbehave",
   async fn() {
-    const flaky = [chaotic(1), chaotic(2), chaotic(3)].map((h) => startUpstream(h));
+    const flaky = [chaotic(1), chaotic(2), chaotic(3)].map((h) => startRawUpstream(h));
     const healthy = startUpstream((_req, body) =>
       body.includes('"stream":true')
         ? sseResponse([chunk("healthy"), chunk("", "stop"), "[DONE]"])

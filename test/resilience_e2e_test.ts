@@ -4,10 +4,11 @@
  */
 import assert from "node:assert/strict";
 import OpenAI from "openai";
-import { startGateway, startUpstream, type Upstream } from "./_harness.ts";
-import { chunk, fail, hang, ok, stream } from "./_faults.ts";
+import { startGateway, type Upstream } from "./_harness.ts";
+import { chunk, fail, hang, ok, resetStream, stream } from "./_faults.ts";
+import { type RawHandler, startRawUpstream } from "./_raw_upstream.ts";
 
-type Handler = (request: Request, body: string) => Response | Promise<Response>;
+type Handler = RawHandler;
 
 async function scenario(
   handlers: Record<string, Handler>,
@@ -19,7 +20,8 @@ async function scenario(
   }) => Promise<void>,
 ) {
   const upstreams = Object.fromEntries(
-    Object.entries(handlers).map(([name, handler]) => [name, startUpstream(handler)]),
+    // Raw upstreams: a connection reset is a closed socket, as on the wire, and quiet.
+    Object.entries(handlers).map(([name, handler]) => [name, startRawUpstream(handler)]),
   );
   const urls = Object.fromEntries(Object.entries(upstreams).map(([n, u]) => [n, u.url]));
   const gateway = await startGateway(yaml(urls));
@@ -260,7 +262,7 @@ Deno.test("streams: a slow first byte fails over within the timeout", async () =
 
 Deno.test("streams: a reset after the first byte ends the client stream with an error event", async () => {
   await scenario(
-    { a: () => stream([chunk("part")], { gapMs: 30, then: "reset" }), b: () => ok("unused") },
+    { a: () => resetStream([chunk("part")], 30), b: () => ok("unused") },
     (u) => channels(u),
     async (t) => {
       const res = await ask(t.url, { stream: true });
@@ -291,7 +293,7 @@ Deno.test("streams: an upstream silent mid-stream is ended after the idle timeou
 
 Deno.test("streams: the SDK sees a mid-stream error as an error, not a silent end", async () => {
   await scenario(
-    { a: () => stream([chunk("part")], { gapMs: 30, then: "reset" }) },
+    { a: () => resetStream([chunk("part")], 30) },
     (u) => channels(u),
     async (t) => {
       const client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: "x", maxRetries: 0 });
