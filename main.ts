@@ -11,9 +11,13 @@ import { commandLine } from "./src/cli/command.ts";
 import { serveResilient } from "./src/cli/resilient_server.ts";
 import { boot } from "./src/gateway/boot.ts";
 
-const pluginsDir = new URL("./plugins/", import.meta.url);
-const options = await commandLine(Deno.args, { version: denoJson.version, pluginsDir });
-const { fetch, initial, log, drainOnSignals } = await boot({ pluginsDir, config: options.config });
+// The plugins folder, and the static registry for platforms where it cannot be listed.
+const plugins = {
+  dir: new URL("./plugins/", import.meta.url),
+  registry: async () => (await import("./plugins/mod.ts")).plugins,
+};
+const options = await commandLine(Deno.args, { version: denoJson.version, plugins });
+const { fetch, initial, log, drainOnSignals } = await boot({ plugins, config: options.config });
 
 let hostname = initial.config.server.hostname;
 if (initial.keys.open && !isLoopback(hostname)) {

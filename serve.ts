@@ -18,7 +18,10 @@ import { boot } from "./src/gateway/boot.ts";
 const parsed = parseArgs(Deno.args, ["config"]);
 if (!parsed.ok) usageError(parsed.error);
 const { fetch, drainOnSignals } = await boot({
-  pluginsDir: new URL("./plugins/", import.meta.url),
+  plugins: {
+    dir: new URL("./plugins/", import.meta.url),
+    registry: async () => (await import("./plugins/mod.ts")).plugins,
+  },
   config: parsed.options.config,
 });
 drainOnSignals({ exitWhenDrained: false });

@@ -372,3 +372,50 @@ keys:
     await upstream.close();
   }
 });
+
+Deno.test("robustness: failed attempts and breaker changes are logged, with no key in them", async () => {
+  let failing = true;
+  const flaky = startUpstream(() =>
+    failing
+      ? Response.json({ error: { message: "down" } }, { status: 500 })
+      : Response.json(chatCompletion("up"))
+  );
+  const good = startUpstream(() => Response.json(chatCompletion("fine")));
+  const logs: string[] = [];
+  const gateway = await startGateway(
+    `
+defaults: { retry: 0 }
+routing: { breaker: { failures: 1, cooldown: 100ms } }
+channels:
+  - { name: flaky, plugin: openai, base_url: "${flaky.url}", keys: [sk-flaky-secret-1], models: [m], priority: 1 }
+  - { name: good, plugin: openai, base_url: "${good.url}", keys: [k2], models: [m], priority: 2 }
+`,
+    { log: (line) => logs.push(line) },
+  );
+  try {
+    const ask = () =>
+      fetch(`${gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "x-request-id": "logged-1" },
+        body: chatBody("m"),
+      }).then((r) => r.text());
+    await ask();
+    assert.ok(
+      logs.some((l) => /WARN .*logged-1 attempt 1 to channel "flaky" failed: 500 down/.test(l)),
+      logs.join("\n"),
+    );
+    assert.ok(
+      logs.some((l) => /WARN Channel "flaky" breaker opened until/.test(l)),
+      logs.join("\n"),
+    );
+    failing = false;
+    await new Promise((r) => setTimeout(r, 150));
+    await ask();
+    assert.ok(logs.some((l) => /INFO Channel "flaky" breaker closed/.test(l)), logs.join("\n"));
+    assert.ok(!logs.join("\n").includes("sk-flaky-secret-1"));
+  } finally {
+    await gateway.close();
+    await flaky.close();
+    await good.close();
+  }
+});

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { GatewayKey } from "../config/schema.ts";
+import { GatewayKeyConfig } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import { keyDigest, KeyRing, redact } from "./key_ring.ts";
 
 const now = new Date("2026-06-01T00:00:00Z");
-const key = (fields: Record<string, unknown>) => GatewayKey.parse(fields);
+const key = (fields: Record<string, unknown>) => GatewayKeyConfig.parse(fields);
 
 function status(fn: () => unknown): number {
   try {

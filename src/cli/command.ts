@@ -4,13 +4,14 @@
  * and exits the process, so it is the entry's, not the gateway's.
  */
 import { configLocation, loadGateway } from "../gateway/load.ts";
+import type { PluginSource } from "../plugin/discover.ts";
 import { type CliOptions, parseArgs, parsePort } from "./args.ts";
 import { helpText } from "./help.ts";
 
 export interface CommandContext {
   /** From deno.json. */
   version: string;
-  pluginsDir: URL;
+  plugins: PluginSource;
 }
 
 /** Returns the options to serve with; exits for everything else. */
@@ -37,17 +38,17 @@ export async function commandLine(
     }
   }
   // Exits explicitly: a plugin whose import never settled would keep the process alive.
-  if (options.check) Deno.exit(await check(options.config, context.pluginsDir));
+  if (options.check) Deno.exit(await check(options.config, context.plugins));
   return options;
 }
 
 /** `--check`: 0 and a summary on stdout when the config and plugins load, else 1 and why. */
-export async function check(config: string | undefined, pluginsDir: URL): Promise<number> {
+export async function check(config: string | undefined, plugins: PluginSource): Promise<number> {
   const env = (name: string) => Deno.env.get(name);
   try {
     const gateway = await loadGateway({
       ...configLocation(config, env),
-      pluginsDir,
+      plugins,
       env,
       warn: (line) => console.error(`warning: ${line}`),
     });

@@ -39,7 +39,7 @@ export const Price = Rate.extend({
   models: z.record(z.string(), Rate).optional(),
 });
 
-export const Channel = z.strictObject({
+export const ChannelConfig = z.strictObject({
   name,
   /** The plugin that speaks this upstream's protocol: a file name in `plugins/` without `.ts`. */
   plugin: z.string().min(1),
@@ -78,7 +78,7 @@ export const Channel = z.strictObject({
   options: z.record(z.string(), z.unknown()).default({}),
 });
 
-export const GatewayKey = z.strictObject({
+export const GatewayKeyConfig = z.strictObject({
   name,
   /** The key itself, or `sha256:<hex>` of it so the file holds no secret. */
   key: z.string(),
@@ -160,8 +160,8 @@ export const Config = z.strictObject({
      * @default "info" */
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
   }).prefault({}),
-  channels: z.array(Channel).default([]),
-  keys: z.array(GatewayKey).default([]),
+  channels: z.array(ChannelConfig).default([]),
+  keys: z.array(GatewayKeyConfig).default([]),
 }).superRefine((config, ctx) => {
   reportDuplicates(config.channels.map((c) => c.name), "channels", "channel", ctx);
   reportDuplicates(config.keys.map((k) => k.name), "keys", "key", ctx);
@@ -182,8 +182,8 @@ function reportDuplicates(names: string[], field: string, what: string, ctx: z.R
 }
 
 export type Config = z.infer<typeof Config>;
-export type ChannelConfig = z.infer<typeof Channel>;
-export type GatewayKeyConfig = z.infer<typeof GatewayKey>;
+export type ChannelConfig = z.infer<typeof ChannelConfig>;
+export type GatewayKeyConfig = z.infer<typeof GatewayKeyConfig>;
 export type LimitsConfig = z.infer<typeof Limits>;
 export type PriceConfig = z.infer<typeof Price>;
 export type Strategy = z.infer<typeof Strategy>;

@@ -19,12 +19,14 @@ import {
 } from "../log/logger.ts";
 import { AccessLog } from "../stats/access_log.ts";
 import type { Gateway } from "./build.ts";
+import type { PluginSource } from "../plugin/discover.ts";
 import { GatewayHolder } from "./holder.ts";
 import { configLocation, EMBEDDED_SOURCE, loadGateway, type LoadOptions } from "./load.ts";
 import { watchForReload } from "./watch.ts";
 
 export interface BootOptions {
-  pluginsDir: URL;
+  /** The plugins folder and the static registry, from the entry. */
+  plugins: PluginSource;
   /** `--config`; when absent `SLUICE_CONFIG`, then `config/gateway.yaml`. */
   config?: string;
 }
@@ -53,7 +55,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   let early: string[] | undefined = [];
   const loadOptions: LoadOptions = {
     ...location,
-    pluginsDir: options.pluginsDir,
+    plugins: options.plugins,
     env,
     warn: (line) => early ? early.push(line) : log.warn(line),
   };
@@ -95,7 +97,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   if (initial.source !== EMBEDDED_SOURCE) {
     const stopWatching = watchForReload(
       holder,
-      { config: location.configPath, plugins: options.pluginsDir.pathname },
+      { config: location.configPath, plugins: options.plugins.dir.pathname },
       (line) => log.warn(line),
     );
     // Watchers keep the event loop alive, which would hold `deno serve` past a drain.

@@ -4,7 +4,7 @@
  */
 import { parseConfig } from "../config/load.ts";
 import { DEFAULT_CONFIG } from "../config/default_config.ts";
-import { type DiscoverOptions, discoverPlugins } from "../plugin/discover.ts";
+import { type DiscoverOptions, discoverPlugins, type PluginSource } from "../plugin/discover.ts";
 import { buildGateway, type Gateway } from "./build.ts";
 
 /** The `source` of a gateway built from the embedded default config. */
@@ -15,7 +15,7 @@ export interface LoadOptions {
   configPath: string;
   /** Fall back to the embedded default config when the file does not exist. */
   allowEmbeddedDefault: boolean;
-  pluginsDir: URL;
+  plugins: PluginSource;
   env: (name: string) => string | undefined;
   warn: (line: string) => void;
   fetch?: typeof fetch;
@@ -56,7 +56,10 @@ export async function loadGateway(options: LoadOptions, previous?: Gateway): Pro
     );
   }
   const loaded = parseConfig(text, source, options.env);
-  const plugins = await discoverPlugins(options.pluginsDir, options.warn, options.discover);
+  const plugins = await discoverPlugins(options.plugins.dir, options.warn, {
+    registry: options.plugins.registry,
+    ...options.discover,
+  });
   return buildGateway(loaded, plugins, {
     catalog: previous?.catalog,
     health: previous?.health,

@@ -1,13 +1,20 @@
 /**
  * Finds the plugins: every `plugins/*.ts` file (not `_*`, `mod.ts` or tests), imported afresh
  * when it changed so a reload picks up edits. Where the platform has no readable file system
- * (some edge runtimes), the static registry `plugins/mod.ts` is used instead.
+ * (some edge runtimes), the static registry is used instead: the entry passes it in
+ * (`plugins/mod.ts`), so nothing under `src/` imports `plugins/`.
  */
 import { type AnyPlugin, PluginError, validatePlugin } from "./validate.ts";
 
 export type { AnyPlugin };
 
 export type PluginSet = ReadonlyMap<string, AnyPlugin>;
+
+/** Where the plugins are: the folder to scan, and the entry's static registry as a fallback. */
+export interface PluginSource {
+  dir: URL;
+  registry: () => Promise<Record<string, unknown>>;
+}
 
 /** Whether a file in the plugins folder is a plugin. */
 export function isPluginFile(fileName: string): boolean {
@@ -21,6 +28,8 @@ export interface DiscoverOptions {
    * would otherwise hang start-up, and every reload after it, for good. @default 10_000
    */
   importTimeoutMs?: number;
+  /** The plugins to use where `plugins/` cannot be listed: the entry's static registry. */
+  registry?: () => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -43,7 +52,8 @@ export async function discoverPlugins(
     }
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     warn(`Cannot list ${dir.pathname} (${reason}): using the static registry plugins/mod.ts`);
-    return await staticRegistry();
+    if (!options.registry) throw new PluginError(dir.pathname, `cannot be listed (${reason})`);
+    return fromRegistry(await options.registry());
   }
   const files = entries.filter((e) => e.isFile && isPluginFile(e.name)).map((e) => e.name).sort();
   const plugins = new Map<string, AnyPlugin>();
@@ -87,10 +97,10 @@ async function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-async function staticRegistry(): Promise<PluginSet> {
-  const { plugins } = await import("../../plugins/mod.ts");
+/** Validates a static registry's plugins as discovery validates files. */
+export function fromRegistry(registry: Record<string, unknown>): PluginSet {
   return new Map(
-    Object.entries(plugins).map(([name, plugin]) => [
+    Object.entries(registry).map(([name, plugin]) => [
       name,
       validatePlugin(plugin, `plugins/${name}.ts`, name),
     ]),
