@@ -45,6 +45,7 @@ keys:
 const app = createApp({
   holder: new GatewayHolder(gateway, () => Promise.resolve(gateway)),
   recorder: new AccessLog({ write: () => {} }),
+  kv: await Deno.openKv(":memory:"),
   fetch: stubFetch,
 });
 

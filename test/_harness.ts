@@ -83,6 +83,8 @@ export interface GatewayOptions {
   reloadYaml?: () => string;
   /** Receives the gateway's diagnostic lines (failed attempts, bugs...); silent by default. */
   log?: (line: string) => void;
+  /** The store; a fresh `:memory:` KV, closed with the gateway, by default. */
+  kv?: Deno.Kv;
   /** Extra plugins (e.g. deliberately broken ones) beside the shipped ones. */
   plugins?: Record<string, AnyPlugin>;
 }
@@ -116,8 +118,10 @@ export async function startGateway(
       for (const w of waiters) if (records.length >= w.n) w.resolve();
     },
   };
+  const kv = options.kv ?? await Deno.openKv(":memory:");
   const app = createApp({
     holder,
+    kv,
     recorder,
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
     log: createLogger({
@@ -153,6 +157,7 @@ export async function startGateway(
     close: async () => {
       controller.abort();
       await server.finished;
+      if (!options.kv) kv.close();
     },
   };
 }

@@ -22,6 +22,7 @@ import type { Gateway } from "./build.ts";
 import type { PluginSource } from "../plugin/discover.ts";
 import { GatewayHolder } from "./holder.ts";
 import { configLocation, EMBEDDED_SOURCE, loadGateway, type LoadOptions } from "./load.ts";
+import { openStore, storeLocation } from "../store/open.ts";
 import { watchForReload } from "./watch.ts";
 
 export interface BootOptions {
@@ -84,10 +85,23 @@ export async function boot(options: BootOptions): Promise<Booted> {
     }`,
   );
 
+  const store = storeLocation(env);
+  let kv: Deno.Kv;
+  try {
+    kv = await openStore(store);
+  } catch (error) {
+    log.error(
+      `Cannot open the store ${store.describe}: ${error instanceof Error ? error.message : error}`,
+    );
+    Deno.exit(1);
+  }
+  log.info(`store: ${store.describe}`);
+
   const accessLog = new AccessLog({ format: () => holder.current.config.log.format });
   addEventListener("unload", () => accessLog.flush());
   const app = createApp({
     holder,
+    kv,
     // Read per request so `log.requests` follows reloads.
     recorder: { record: (r) => holder.current.config.log.requests && accessLog.record(r) },
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,

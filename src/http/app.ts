@@ -29,6 +29,8 @@ import { proxyRoutes } from "./proxy_routes.ts";
 export interface AppDeps {
   holder: GatewayHolder;
   recorder: Recorder;
+  /** The gateway's Deno KV, opened by the entry (`:memory:` in tests). */
+  kv: Deno.Kv;
   /** @default globalThis.fetch (wrapped so it never follows redirects) */
   fetch?: typeof fetch;
   remoteAddress?: GatewayAuthOptions["remoteAddress"];
@@ -82,7 +84,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     gateway: () => holder.current,
     remoteAddress: deps.remoteAddress ?? (() => undefined),
   });
-  const formats = { deps: proxyDeps, auth, log };
+  const formats = { deps: proxyDeps, auth, log, kv: deps.kv };
   app.route("/", openAIRoutes(formats));
   app.route("/", anthropicRoutes(formats));
   app.route("/", proxyRoutes(formats));

@@ -20,6 +20,8 @@ export interface FormatRoutesOptions {
   /** Authenticates the client and puts its key and the config snapshot in the context. */
   auth: MiddlewareHandler;
   log: Logger;
+  /** The gateway's Deno KV, for formats that keep state (stored responses). */
+  kv: Deno.Kv;
 }
 
 export function openAIRoutes({ deps, auth, log }: FormatRoutesOptions): Hono<GatewayEnv> {
