@@ -181,7 +181,9 @@ Deno.test("main: the shipped config starts with no secrets and serves echo", asy
 });
 
 Deno.test("main: without access to plugins/ it uses the static registry and does not watch", async () => {
-  const gw = await startMain("config/gateway.yaml", {}, ["--allow-read=config"]);
+  const gw = await startMain("config/gateway.yaml", { SLUICE_KV: ":memory:" }, [
+    "--allow-read=config",
+  ]);
   try {
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
