@@ -8,6 +8,53 @@ import { z } from "zod";
 
 const ContentPart = z.looseObject({ type: z.string() });
 
+/**
+ * The provider families whose signed reasoning rides in `reasoning_details`, by OpenRouter's
+ * convention (https://openrouter.ai/docs/guides/best-practices/reasoning-tokens): a detail is
+ * replayed only to a channel of the family that produced it and dropped for any other.
+ */
+export const REASONING_FORMAT = {
+  anthropic: "anthropic-claude-v1",
+  gemini: "google-gemini-v1",
+  openai: "openai-responses-v1",
+} as const;
+
+/**
+ * One piece of provider reasoning. Text may arrive in streamed fragments that share an `index`
+ * (a signature in a fragment of its own), which {@link mergeReasoningDetails} joins again.
+ */
+export const ReasoningDetail = z.discriminatedUnion("type", [
+  z.looseObject({
+    type: z.literal("reasoning.text"),
+    text: z.string().nullish(),
+    signature: z.string().nullish(),
+    format: z.string().nullish(),
+    index: z.number().int().nonnegative().optional(),
+  }),
+  z.looseObject({
+    type: z.literal("reasoning.encrypted"),
+    data: z.string(),
+    id: z.string().nullish(),
+    format: z.string().nullish(),
+    index: z.number().int().nonnegative().optional(),
+  }),
+  z.looseObject({
+    type: z.literal("reasoning.summary"),
+    summary: z.string(),
+    format: z.string().nullish(),
+    index: z.number().int().nonnegative().optional(),
+  }),
+]);
+
+/**
+ * Plain reasoning text (DeepSeek's field) and signed reasoning, on a message or a delta. Details
+ * of a type Sluice does not know are accepted here and skipped by converters, never a 400.
+ */
+const Reasoning = {
+  reasoning_content: z.string().nullish(),
+  reasoning_details: z.array(z.looseObject({ type: z.string() })).nullish(),
+};
+
 export const ChatMessage = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
   content: z.union([z.string(), z.array(ContentPart), z.null()]).optional(),
@@ -18,6 +65,7 @@ export const ChatMessage = z.looseObject({
     function: z.looseObject({ name: z.string(), arguments: z.string() }),
   })).optional(),
   tool_call_id: z.string().optional(),
+  ...Reasoning,
 });
 
 const StreamOptions = z.looseObject({ include_usage: z.boolean().optional() });
@@ -39,6 +87,12 @@ export const ChatCompletionRequest = z.looseObject({
   })).nullish(),
   tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).nullish(),
   response_format: z.looseObject({ type: z.string() }).nullish(),
+  /** Checked by converters, not here: OpenAI-compatible servers accept values of their own. */
+  reasoning_effort: z.string().nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  modalities: z.array(z.string()).nullish(),
+  prompt_cache_key: z.string().nullish(),
 });
 
 export const CompletionRequest = z.looseObject({
@@ -100,6 +154,7 @@ export const ChatCompletion = z.looseObject({
       content: z.string().nullable(),
       tool_calls: z.array(ToolCall).optional(),
       refusal: z.string().nullable().optional(),
+      ...Reasoning,
     }),
     finish_reason: FinishReason.nullable(),
     logprobs: z.unknown().optional(),
@@ -127,8 +182,10 @@ export const ChatCompletionChunk = z.looseObject({
           arguments: z.string().optional(),
         }).optional(),
       })).optional(),
+      ...Reasoning,
     }),
     finish_reason: FinishReason.nullable(),
+    logprobs: z.unknown().optional(),
   })),
   usage: Usage.nullable().optional(),
 });
@@ -143,6 +200,7 @@ export const ErrorBody = z.object({
   }),
 });
 
+export type ReasoningDetail = z.infer<typeof ReasoningDetail>;
 export type ChatMessage = z.infer<typeof ChatMessage>;
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
 export type CompletionRequest = z.infer<typeof CompletionRequest>;
@@ -152,3 +210,45 @@ export type FinishReason = z.infer<typeof FinishReason>;
 export type ChatCompletion = z.infer<typeof ChatCompletion>;
 export type ChatCompletionChunk = z.infer<typeof ChatCompletionChunk>;
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * The details of `format` among `details`, streamed fragments joined: entries that share a type
+ * and an `index` become one (text appended, the last signature, id and data kept), in index
+ * order. Anything that is not a detail Sluice knows is skipped.
+ */
+export function mergeReasoningDetails(details: unknown, format?: string): ReasoningDetail[] {
+  if (!Array.isArray(details)) return [];
+  const merged: ReasoningDetail[] = [];
+  const byKey = new Map<string, ReasoningDetail>();
+  for (const raw of details) {
+    const parsed = ReasoningDetail.safeParse(raw);
+    if (!parsed.success || (format !== undefined && parsed.data.format !== format)) continue;
+    const detail = parsed.data;
+    const key = detail.index === undefined ? undefined : `${detail.type}:${detail.index}`;
+    const into = key === undefined ? undefined : byKey.get(key);
+    if (!into) {
+      const copy = { ...detail };
+      merged.push(copy);
+      if (key !== undefined) byKey.set(key, copy);
+      continue;
+    }
+    Object.assign(into, mergedFields(into, detail));
+  }
+  // Stable: fragments without an index keep their arrival order.
+  return merged.every((d) => d.index !== undefined)
+    ? merged.sort((a, b) => a.index! - b.index!)
+    : merged;
+}
+
+function mergedFields(into: ReasoningDetail, next: ReasoningDetail): Partial<ReasoningDetail> {
+  if (into.type === "reasoning.text" && next.type === "reasoning.text") {
+    return {
+      text: (into.text ?? "") + (next.text ?? ""),
+      ...(next.signature ? { signature: next.signature } : {}),
+    };
+  }
+  if (into.type === "reasoning.summary" && next.type === "reasoning.summary") {
+    return { summary: into.summary + next.summary };
+  }
+  return { ...next };
+}
