@@ -9,12 +9,33 @@
  * - `response_format` has no Anthropic twin: JSON mode becomes a system instruction (with the
  *   schema, for `json_schema`). That is what Anthropic's docs recommend for consistent JSON
  *   output, and it keeps the answer in ordinary text blocks, as the OpenAI client expects;
- * - `temperature` above Anthropic's maximum of 1 is clamped to 1.
+ * - `temperature` above Anthropic's maximum of 1 is clamped to 1;
+ * - `reasoning_effort` becomes thinking (see `thinking.ts`), an assistant turn's Anthropic
+ *   `reasoning_details` its thinking blocks again (see `reasoning.ts`), and `cache_control`
+ *   breakpoints stay where the client put them (see `content_from_chat.ts`);
+ * - what Claude cannot do is a 400 naming the field, never a quiet drop: `n` > 1, `logprobs`,
+ *   audio output. Hints that change no answer (`prompt_cache_key`, `store`, `seed`...) are left
+ *   out, as Anthropic would refuse them as unknown fields.
  */
 import type { ChatCompletionRequest, ChatMessage } from "../openai.ts";
 import { ConversionError } from "./errors.ts";
-import type { ContentBlockParam, MessageParam, MessagesRequest, ToolChoice } from "./request.ts";
+import type {
+  ContentBlockParam,
+  MessageParam,
+  MessagesRequest,
+  TextBlock,
+  ToolChoice,
+} from "./request.ts";
 import { toolUseId } from "./_ids.ts";
+import {
+  cacheOf,
+  contentBlocks,
+  systemBlocks,
+  systemField,
+  withMessageCache,
+} from "./content_from_chat.ts";
+import { blocksOfDetails } from "./reasoning.ts";
+import { thinkingFields, type ThinkingMode } from "./thinking.ts";
 
 export interface ChatToMessagesOptions {
   /** The model name sent upstream. */
@@ -22,22 +43,17 @@ export interface ChatToMessagesOptions {
   /** `max_tokens` when the client sets none; Anthropic requires one. */
   defaultMaxTokens: number;
   stream: boolean;
+  /** How the model takes thinking. @default by model name, see `thinkingModeOf` */
+  thinking?: ThinkingMode;
 }
-
-type Part = { type: string; [key: string]: unknown };
 
 /** Converts a validated OpenAI chat request. @throws {ConversionError} for what Claude lacks. */
 export function chatToMessagesRequest(
   body: ChatCompletionRequest,
   options: ChatToMessagesOptions,
 ): MessagesRequest {
-  if (typeof body.n === "number" && body.n > 1) {
-    throw new ConversionError(
-      `Anthropic models return one choice; "n" must be 1, not ${body.n}`,
-      "n",
-    );
-  }
-  const system: string[] = [];
+  refuseUnsupported(body);
+  const system: TextBlock[] = [];
   const turns: MessageParam[] = [];
   const push = (role: "user" | "assistant", blocks: ContentBlockParam[]) => {
     if (blocks.length === 0) return;
@@ -50,15 +66,15 @@ export function chatToMessagesRequest(
     const at = `messages[${i}]`;
     switch (message.role) {
       case "system":
-      case "developer": {
-        const text = plainText(message.content, `${at}.content`);
-        if (text) system.push(text);
-        return;
-      }
+      case "developer":
+        return void system.push(...systemBlocks(message, `${at}.content`));
       case "user":
-        return push("user", contentBlocks(message.content, `${at}.content`));
+        return push(
+          "user",
+          withMessageCache(contentBlocks(message.content, `${at}.content`), message),
+        );
       case "assistant":
-        return push("assistant", assistantBlocks(message, at));
+        return push("assistant", withMessageCache(assistantBlocks(message, at), message));
       case "tool":
         return push("user", [{
           type: "tool_result",
@@ -66,6 +82,7 @@ export function chatToMessagesRequest(
           content: typeof message.content === "string"
             ? message.content
             : contentBlocks(message.content, `${at}.content`),
+          ...cacheOf(message),
         }]);
       default:
         throw new ConversionError(
@@ -78,14 +95,17 @@ export function chatToMessagesRequest(
     throw new ConversionError("Anthropic needs at least one user or assistant message", "messages");
   }
   const instruction = jsonInstruction(body.response_format);
-  if (instruction) system.push(instruction);
+  if (instruction) system.push({ type: "text", text: instruction });
 
-  const out: MessagesRequest = {
+  const { max_tokens, ...thinking } = thinkingFields(body, {
     model: options.model,
-    max_tokens: body.max_completion_tokens ?? body.max_tokens ?? options.defaultMaxTokens,
-    messages: turns.map(simplify),
-  };
-  if (system.length > 0) out.system = system.join("\n\n");
+    defaultMaxTokens: options.defaultMaxTokens,
+    mode: options.thinking,
+  });
+  const out: MessagesRequest = { model: options.model, max_tokens, messages: turns.map(simplify) };
+  const systemValue = systemField(system);
+  if (systemValue !== undefined) out.system = systemValue;
+  Object.assign(out, thinking);
   if (options.stream) out.stream = true;
   if (typeof body.temperature === "number") out.temperature = Math.min(body.temperature, 1);
   if (typeof body.top_p === "number") out.top_p = body.top_p;
@@ -107,6 +127,7 @@ export function chatToMessagesRequest(
         ...(fn.description ? { description: fn.description } : {}),
         input_schema: (fn.parameters as Record<string, unknown>) ??
           { type: "object", properties: {} },
+        ...cacheOf(tool),
       };
     });
     const choice = toolChoice(body.tool_choice, body.parallel_tool_calls === false);
@@ -129,8 +150,31 @@ function toolChoice(
   return noParallel ? { type: "auto", ...parallel } : undefined;
 }
 
+/** What Claude cannot do for an OpenAI client, refused by name. */
+function refuseUnsupported(body: ChatCompletionRequest): void {
+  if (typeof body.n === "number" && body.n > 1) {
+    throw new ConversionError(
+      `Anthropic models return one choice; "n" must be 1, not ${body.n}`,
+      "n",
+    );
+  }
+  if (body.logprobs === true || (body.top_logprobs ?? 0) > 0) {
+    throw new ConversionError(
+      "Anthropic models do not return log probabilities; leave logprobs unset",
+      body.logprobs === true ? "logprobs" : "top_logprobs",
+    );
+  }
+  if (body.modalities?.includes("audio") || body.audio) {
+    throw new ConversionError("Anthropic models do not answer in audio", "modalities");
+  }
+}
+
+/** Thinking blocks first (Claude's own order), then text, then tool calls. */
 function assistantBlocks(message: ChatMessage, at: string): ContentBlockParam[] {
-  const blocks = contentBlocks(message.content, `${at}.content`);
+  const blocks = [
+    ...blocksOfDetails(message.reasoning_details) as ContentBlockParam[],
+    ...contentBlocks(message.content, `${at}.content`),
+  ];
   message.tool_calls?.forEach((call, j) => {
     let input: unknown;
     try {
@@ -146,67 +190,13 @@ function assistantBlocks(message: ChatMessage, at: string): ContentBlockParam[] 
   return blocks;
 }
 
-/** OpenAI content (string or parts) → Anthropic blocks; empty text is dropped (Anthropic
- * rejects empty text blocks). */
-function contentBlocks(content: ChatMessage["content"], at: string): ContentBlockParam[] {
-  if (content == null) return [];
-  if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
-  const blocks: ContentBlockParam[] = [];
-  content.forEach((part: Part, i) => {
-    const here = `${at}[${i}]`;
-    switch (part.type) {
-      case "text":
-      case "refusal": {
-        const text = String(part.text ?? part.refusal ?? "");
-        if (text !== "") blocks.push({ type: "text", text });
-        return;
-      }
-      case "image_url": {
-        const image = part.image_url as string | { url?: unknown } | undefined;
-        const url = typeof image === "string" ? image : String(image?.url ?? "");
-        return void blocks.push({ type: "image", source: mediaSource(url, `${here}.image_url`) });
-      }
-      case "file": {
-        const file = (part.file ?? {}) as { file_data?: unknown };
-        if (typeof file.file_data !== "string") {
-          throw new ConversionError("Only inline files (file_data) can be sent to Anthropic", here);
-        }
-        return void blocks.push({
-          type: "document",
-          source: mediaSource(file.file_data, `${here}.file.file_data`),
-        });
-      }
-      default:
-        throw new ConversionError(
-          `Content part type "${part.type}" cannot be sent to Anthropic`,
-          `${here}.type`,
-        );
-    }
-  });
-  return blocks;
-}
-
-/** A `data:` URL becomes a base64 source, anything else a URL source. */
-function mediaSource(url: string, at: string) {
-  if (!url.startsWith("data:")) return { type: "url" as const, url };
-  const match = /^data:([^;,]+)((?:;[^;,]+)*);base64,(.*)$/s.exec(url);
-  if (!match) throw new ConversionError("Data URLs must be base64-encoded", at);
-  return { type: "base64" as const, media_type: match[1], data: match[3] };
-}
-
-function plainText(content: ChatMessage["content"], at: string): string {
-  if (content == null) return "";
-  if (typeof content === "string") return content;
-  return contentBlocks(content, at)
-    .map((b) => b.type === "text" ? (b as { text: string }).text : "")
-    .filter((t) => t !== "")
-    .join("\n");
-}
-
 /** A turn made of one text block reads better, and caches the same, as a plain string. */
 function simplify(turn: MessageParam): MessageParam {
   const blocks = turn.content;
-  if (Array.isArray(blocks) && blocks.length === 1 && blocks[0].type === "text") {
+  if (
+    Array.isArray(blocks) && blocks.length === 1 && blocks[0].type === "text" &&
+    !blocks[0].cache_control
+  ) {
     return { role: turn.role, content: (blocks[0] as { text: string }).text };
   }
   return turn;

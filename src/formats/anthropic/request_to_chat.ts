@@ -7,8 +7,14 @@
  *   after the assistant's tool calls (OpenAI's rule), ahead of the rest of that user turn;
  * - a tool result's images cannot ride in a `tool` message, so they follow in a user message;
  *   `is_error` has no OpenAI field and is kept as an "Error: " prefix the model can read;
- * - thinking blocks are dropped: their signatures mean something only to Anthropic;
- * - `top_k`, `thinking` and `cache_control` have no OpenAI equivalent and are dropped;
+ * - signed thinking (a `thinking` block with a signature, `redacted_thinking`) becomes the
+ *   assistant message's `reasoning_details` (format "anthropic-claude-v1"), which only an
+ *   Anthropic-family channel replays; a thinking block without a signature is reasoning another
+ *   family produced (`chatCompletionToMessage` marks it so) and goes back as `reasoning_content`,
+ *   which DeepSeek-style thinking models require on tool-call turns;
+ * - `thinking` / `output_config.effort` become `reasoning_effort` (see `thinking.ts`);
+ * - `top_k` and `cache_control` have no OpenAI equivalent: OpenAI-style upstreams cache prompts
+ *   on their own, so the breakpoints are dropped;
  * - server tools (no `input_schema`) and unknown block types cannot run elsewhere: 400.
  */
 import type { ChatCompletionRequest } from "../openai.ts";
@@ -20,6 +26,8 @@ import {
   type SystemPrompt,
   type ToolChoice,
 } from "./request.ts";
+import { detailsOfBlocks, isSigned } from "./reasoning.ts";
+import { effortOfThinking } from "./thinking.ts";
 
 type ChatPart = { type: string; [key: string]: unknown };
 type ChatMessage = ChatCompletionRequest["messages"][number];
@@ -64,6 +72,8 @@ export function messagesToChatRequest(body: MessagesRequest): ChatCompletionRequ
   if (body.top_p !== undefined) out.top_p = body.top_p;
   if (body.stop_sequences && body.stop_sequences.length > 0) out.stop = body.stop_sequences;
   if (typeof body.metadata?.user_id === "string") out.user = body.metadata.user_id;
+  const effort = effortOfThinking(body.thinking, body.output_config);
+  if (effort) out.reasoning_effort = effort;
   if (body.tools && body.tools.length > 0) {
     out.tools = body.tools.map((tool, i) => {
       if (!tool.input_schema) {
@@ -106,6 +116,7 @@ function toolChoice(choice: ToolChoice | undefined): Record<string, unknown> {
 
 function assistantMessage(blocks: ContentBlockParam[], at: string): ChatMessage {
   let text = "";
+  let reasoning = "";
   const toolCalls: NonNullable<ChatMessage["tool_calls"]> = [];
   blocks.forEach((block, j) => {
     const known = knownBlock(block);
@@ -121,16 +132,21 @@ function assistantMessage(blocks: ContentBlockParam[], at: string): ChatMessage 
         });
         return;
       case "thinking":
+        if (!isSigned(known)) reasoning += known.thinking;
+        return;
       case "redacted_thinking":
         return;
       default:
         throw unsupported(block, `${at}[${j}]`);
     }
   });
+  const details = detailsOfBlocks(blocks.filter(isSigned));
   return {
     role: "assistant",
     content: text === "" && toolCalls.length > 0 ? null : text,
     ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    ...(reasoning !== "" ? { reasoning_content: reasoning } : {}),
+    ...(details.length > 0 ? { reasoning_details: details } : {}),
   };
 }
 

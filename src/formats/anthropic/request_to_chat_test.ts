@@ -37,6 +37,14 @@ Deno.test("messagesToChatRequest() converts a multi-turn tool conversation (requ
             function: { name: "get_time", arguments: '{"timezone":"Europe/Paris"}' },
           },
         ],
+        // Claude's signed thinking, kept for a replay to an Anthropic-family channel.
+        reasoning_details: [{
+          type: "reasoning.text",
+          text: "The user wants weather.",
+          signature: "EqQBCgIYAhIM",
+          format: "anthropic-claude-v1",
+          index: 0,
+        }],
       },
       { role: "tool", tool_call_id: "toolu_01A09q90qw90lq917835lq9", content: "15 degrees" },
       { role: "tool", tool_call_id: "toolu_01B", content: "Error: no clock" },

@@ -4,9 +4,15 @@
  *
  * The reading is tolerant: an OpenAI-compatible server that omits a field still yields a valid
  * Message, because the answer has already been paid for and the client is waiting on it.
+ *
+ * Reasoning: Anthropic-family `reasoning_details` (an upstream that relays Claude, such as
+ * OpenRouter) become the exact thinking blocks Claude signed. Other reasoning (DeepSeek's
+ * `reasoning_content`) becomes a thinking block with an empty signature: Anthropic clients show
+ * it, and the empty signature marks it as foreign when it comes back (see `request_to_chat.ts`).
  */
 import type { Usage } from "../openai.ts";
 import { messageId, toolUseId } from "./_ids.ts";
+import { blocksOfDetails } from "./reasoning.ts";
 import type { AnthropicUsage, Message, ResponseBlock, StopReason } from "./response.ts";
 
 const STOP: Record<string, StopReason> = {
@@ -52,6 +58,7 @@ interface ChatAnswer {
     message?: {
       content?: unknown;
       reasoning_content?: unknown;
+      reasoning_details?: unknown;
       refusal?: unknown;
       tool_calls?: { id?: unknown; function?: { name?: unknown; arguments?: unknown } }[];
     };
@@ -65,8 +72,11 @@ export function chatCompletionToMessage(completion: unknown, model: string): Mes
   const answer = (completion ?? {}) as ChatAnswer;
   const choice = answer.choices?.[0];
   const message = choice?.message ?? {};
-  const content: ResponseBlock[] = [];
-  if (typeof message.reasoning_content === "string" && message.reasoning_content !== "") {
+  const content: ResponseBlock[] = blocksOfDetails(message.reasoning_details);
+  if (
+    content.length === 0 && typeof message.reasoning_content === "string" &&
+    message.reasoning_content !== ""
+  ) {
     content.push({ type: "thinking", thinking: message.reasoning_content, signature: "" });
   }
   const text = typeof message.content === "string"

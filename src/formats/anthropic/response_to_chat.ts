@@ -3,9 +3,13 @@
  * answer needs: stop reason → finish reason, and usage.
  *
  * Anthropic counts cached prompt tokens apart from `input_tokens`; OpenAI counts them inside
- * `prompt_tokens` and repeats the cache hits in `prompt_tokens_details.cached_tokens`.
+ * `prompt_tokens` and repeats the cache hits in `prompt_tokens_details.cached_tokens`. Thinking
+ * is `reasoning_content` (its text, for display) plus `reasoning_details` (every thinking and
+ * redacted thinking block, signed, for replay); Anthropic bills thinking inside
+ * `output_tokens` and reports no separate count, so `reasoning_tokens` is not invented.
  */
 import type { ChatCompletion, FinishReason, Usage } from "../openai.ts";
+import { detailsOfBlocks } from "./reasoning.ts";
 import type { DeltaUsage, Message } from "./response.ts";
 
 const FINISH: Record<string, FinishReason> = {
@@ -54,8 +58,9 @@ export function messageToChatCompletion(
         function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) },
       });
     }
-    // redacted_thinking, server tool blocks: nothing an OpenAI client can use.
+    // server tool blocks: nothing an OpenAI client can use.
   }
+  const details = detailsOfBlocks(message.content);
   const hasText = text !== "" || toolCalls.length === 0;
   return {
     id: message.id,
@@ -69,6 +74,7 @@ export function messageToChatCompletion(
         content: hasText ? text : null,
         // DeepSeek's field for reasoning, which OpenAI-compatible clients have adopted.
         ...(thinking ? { reasoning_content: thinking } : {}),
+        ...(details.length > 0 ? { reasoning_details: details } : {}),
         ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         refusal: null,
       },

@@ -8,11 +8,17 @@
  * closes when the next one opens. Real input usage arrives only at the end of an OpenAI stream,
  * so `message_start` carries an estimate and `message_delta` the upstream's counts, which is how
  * Anthropic's SDK reads them (message_delta totals overwrite message_start's).
+ *
+ * Anthropic-family `reasoning_details` fragments rebuild Claude's own blocks: text fragments are
+ * `thinking_delta`s, a signature fragment the block's `signature_delta`, an encrypted detail a
+ * `redacted_thinking` block; a new detail index opens a new block. A delta that carries them has
+ * its `reasoning_content` (the same text) skipped; other reasoning becomes an unsigned block.
  */
 import { type SseEvent, sseJson } from "../../sse/event.ts";
 import { UpstreamError } from "../../errors.ts";
 import type { Usage } from "../openai.ts";
 import { messageId, toolUseId } from "./_ids.ts";
+import { FORMAT } from "./reasoning.ts";
 import type { StopReason } from "./response.ts";
 import { anthropicUsage, stopReasonOf } from "./response_from_chat.ts";
 
@@ -21,8 +27,8 @@ export interface ChatStreamState {
   /** Input tokens estimated from the request, for `message_start`. */
   estimatedInput: number;
   started: boolean;
-  /** Index and kind of the open content block, if any. */
-  open?: { index: number; kind: "text" | "thinking" | "tool_use" };
+  /** Index and kind of the open content block (and its reasoning detail), if any. */
+  open?: { index: number; kind: Kind; detail?: number };
   nextIndex: number;
   /** OpenAI tool-call index → Anthropic block index. */
   toolBlocks: Map<number, number>;
@@ -43,6 +49,8 @@ export function createChatStreamState(model: string, estimatedInput = 0): ChatSt
   };
 }
 
+type Kind = "text" | "thinking" | "redacted_thinking" | "tool_use";
+
 interface ChunkLike {
   id?: unknown;
   model?: unknown;
@@ -51,6 +59,7 @@ interface ChunkLike {
       content?: unknown;
       reasoning_content?: unknown;
       reasoning?: unknown;
+      reasoning_details?: unknown;
       tool_calls?: {
         index?: number;
         id?: unknown;
@@ -87,9 +96,11 @@ export function chatEventToAnthropic(event: SseEvent, state: ChatStreamState): S
   if (chunk.usage) state.usage = chunk.usage;
   const choice = chunk.choices?.[0];
   const delta = choice?.delta;
+  const signed = signedFragments(delta?.reasoning_details);
+  for (const fragment of signed) out.push(...fragmentEvents(state, fragment));
   const reasoning = delta?.reasoning_content ?? delta?.reasoning;
-  if (typeof reasoning === "string" && reasoning !== "") {
-    out.push(...openBlock(state, "thinking", { type: "thinking", thinking: "", signature: "" }));
+  if (signed.length === 0 && typeof reasoning === "string" && reasoning !== "") {
+    out.push(...openBlock(state, "thinking", EMPTY_THINKING));
     out.push(blockDelta(state, { type: "thinking_delta", thinking: reasoning }));
   }
   if (typeof delta?.content === "string" && delta.content !== "") {
@@ -164,16 +175,55 @@ function start(state: ChatStreamState, chunk: ChunkLike): SseEvent[] {
   }, "message_start")];
 }
 
-/** Opens a block of `kind` unless one is open already (tool calls always open their own). */
+interface Fragment {
+  type: string;
+  text?: unknown;
+  signature?: unknown;
+  data?: unknown;
+  index?: unknown;
+}
+
+/** This delta's Anthropic-family detail fragments, as they came (not joined). */
+function signedFragments(details: unknown): Fragment[] {
+  if (!Array.isArray(details)) return [];
+  return details.filter((d): d is Fragment =>
+    !!d && typeof d === "object" && (d as { format?: unknown }).format === FORMAT &&
+    ((d as Fragment).type === "reasoning.text" || (d as Fragment).type === "reasoning.encrypted")
+  );
+}
+
+function fragmentEvents(state: ChatStreamState, fragment: Fragment): SseEvent[] {
+  const detail = typeof fragment.index === "number" ? fragment.index : undefined;
+  if (fragment.type === "reasoning.encrypted") {
+    const block = { type: "redacted_thinking", data: String(fragment.data ?? "") };
+    return openBlock(state, "redacted_thinking", block, true, detail);
+  }
+  const out = openBlock(state, "thinking", EMPTY_THINKING, false, detail);
+  if (typeof fragment.text === "string" && fragment.text !== "") {
+    out.push(blockDelta(state, { type: "thinking_delta", thinking: fragment.text }));
+  }
+  if (typeof fragment.signature === "string" && fragment.signature !== "") {
+    out.push(blockDelta(state, { type: "signature_delta", signature: fragment.signature }));
+  }
+  return out;
+}
+
+const EMPTY_THINKING = { type: "thinking", thinking: "", signature: "" };
+
+/**
+ * Opens a block of `kind` unless one of that kind (and reasoning detail) is open already; tool
+ * calls and redacted thinking always open their own.
+ */
 function openBlock(
   state: ChatStreamState,
-  kind: "text" | "thinking" | "tool_use",
+  kind: Kind,
   contentBlock: Record<string, unknown>,
   always = false,
+  detail?: number,
 ): SseEvent[] {
-  if (!always && state.open?.kind === kind) return [];
+  if (!always && state.open?.kind === kind && state.open.detail === detail) return [];
   const out = closeBlock(state);
-  state.open = { index: state.nextIndex++, kind };
+  state.open = { index: state.nextIndex++, kind, detail };
   out.push(sseJson({
     type: "content_block_start",
     index: state.open.index,

@@ -5,11 +5,17 @@
  * chunks (a tool call's first chunk carries index, id and name; later ones only argument text), a
  * chunk with `finish_reason`, and a usage chunk with `choices: []`. Anthropic numbers all content
  * blocks together; OpenAI numbers tool calls alone, so the state maps one to the other.
+ *
+ * Thinking streams as `reasoning_content` deltas plus `reasoning_details` fragments numbered per
+ * thinking block, as OpenRouter streams them: each `thinking_delta` a text fragment, the
+ * `signature_delta` a fragment carrying only the signature, a `redacted_thinking` block one
+ * encrypted detail. A client that joins fragments by `index` holds the blocks Claude sent.
  */
 import { type SseEvent, sseJson } from "../../sse/event.ts";
 import { UpstreamError } from "../../errors.ts";
 import type { ChatCompletionChunk, FinishReason } from "../openai.ts";
 import { statusOfErrorType } from "./errors.ts";
+import { FORMAT } from "./reasoning.ts";
 import { type DeltaUsage, StreamEvent } from "./response.ts";
 import { chatUsage, finishReasonOf } from "./response_to_chat.ts";
 
@@ -19,6 +25,8 @@ export interface AnthropicStreamState {
   created: number;
   /** Anthropic block index → OpenAI tool-call index. */
   toolIndex: Map<number, number>;
+  /** Anthropic block index → `reasoning_details` index, for thinking blocks. */
+  reasoningIndex: Map<number, number>;
   /** Usage so far; message_start sets it, message_delta updates it. */
   usage: Partial<DeltaUsage>;
   finishReason?: FinishReason;
@@ -29,7 +37,15 @@ export interface AnthropicStreamState {
 export function createAnthropicStreamState(
   created = Math.floor(Date.now() / 1000),
 ): AnthropicStreamState {
-  return { id: "", model: "", created, toolIndex: new Map(), usage: {}, stopped: false };
+  return {
+    id: "",
+    model: "",
+    created,
+    toolIndex: new Map(),
+    reasoningIndex: new Map(),
+    usage: {},
+    stopped: false,
+  };
 }
 
 /** Parses one event's data. @throws {UpstreamError} for JSON that is not a stream event. */
@@ -105,6 +121,9 @@ export function anthropicEventToChunks(event: SseEvent, state: AnthropicStreamSt
       if (block.type === "text" && typeof block.text === "string" && block.text !== "") {
         return [chunk({ content: block.text })];
       }
+      if (block.type === "thinking" || block.type === "redacted_thinking") {
+        return thinkingStart(parsed.index, block, state).map((delta) => chunk(delta));
+      }
       if (block.type !== "tool_use") return [];
       const index = state.toolIndex.size;
       state.toolIndex.set(parsed.index, index);
@@ -123,14 +142,36 @@ export function anthropicEventToChunks(event: SseEvent, state: AnthropicStreamSt
         return delta.text === "" ? [] : [chunk({ content: delta.text })];
       }
       if (delta.type === "thinking_delta" && typeof delta.thinking === "string") {
-        return [chunk({ reasoning_content: delta.thinking })];
+        const index = state.reasoningIndex.get(parsed.index) ??
+          reasoningIndexFor(parsed.index, state);
+        return [chunk({
+          reasoning_content: delta.thinking,
+          reasoning_details: [{
+            type: "reasoning.text",
+            text: delta.thinking,
+            format: FORMAT,
+            index,
+          }],
+        })];
+      }
+      if (delta.type === "signature_delta" && typeof delta.signature === "string") {
+        const index = state.reasoningIndex.get(parsed.index) ??
+          reasoningIndexFor(parsed.index, state);
+        return [chunk({
+          reasoning_details: [{
+            type: "reasoning.text",
+            signature: delta.signature,
+            format: FORMAT,
+            index,
+          }],
+        })];
       }
       if (delta.type === "input_json_delta" && typeof delta.partial_json === "string") {
         const index = state.toolIndex.get(parsed.index);
         if (index === undefined || delta.partial_json === "") return [];
         return [chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
       }
-      return []; // signature_delta, citations_delta: nothing for an OpenAI client
+      return []; // citations_delta: nothing for an OpenAI client
     }
     case "message_delta": {
       if (parsed.delta.stop_reason === undefined || parsed.delta.stop_reason === null) return [];
@@ -185,6 +226,38 @@ export function endAnthropicStream(state: AnthropicStreamState): SseEvent[] {
     throw new UpstreamError(502, "Anthropic stream ended before message_stop (truncated)");
   }
   return [];
+}
+
+/** The deltas a thinking block's start carries: usually none, a redacted block its data. */
+function thinkingStart(
+  blockIndex: number,
+  block: Record<string, unknown>,
+  state: AnthropicStreamState,
+): Record<string, unknown>[] {
+  const index = reasoningIndexFor(blockIndex, state);
+  if (block.type === "redacted_thinking") {
+    const data = String(block.data ?? "");
+    return [{ reasoning_details: [{ type: "reasoning.encrypted", data, format: FORMAT, index }] }];
+  }
+  const text = typeof block.thinking === "string" ? block.thinking : "";
+  const signature = typeof block.signature === "string" ? block.signature : "";
+  if (text === "" && signature === "") return [];
+  return [{
+    ...(text ? { reasoning_content: text } : {}),
+    reasoning_details: [{
+      type: "reasoning.text",
+      text,
+      ...(signature ? { signature } : {}),
+      format: FORMAT,
+      index,
+    }],
+  }];
+}
+
+function reasoningIndexFor(blockIndex: number, state: AnthropicStreamState): number {
+  const index = state.reasoningIndex.size;
+  state.reasoningIndex.set(blockIndex, index);
+  return index;
 }
 
 function clip(text: string): string {
