@@ -4,11 +4,17 @@
  *
  * Reference: https://ai.google.dev/api/generate-content#request-body and, for the tool choice
  * modes, https://ai.google.dev/gemini-api/docs/function-calling#function_calling_modes.
+ * Reasoning effort: `thinking.ts`; log probabilities: `logprobs.ts`. Audio answers (OpenAI's
+ * `modalities: ["audio"]`, `audio`) have no conversion here and are a 400, not a text answer.
+ * `prompt_cache_key` is a routing hint Gemini has no field for (it caches implicitly) and is
+ * left out.
  */
 import type { ChatCompletionRequest } from "../openai.ts";
 import { UpstreamError } from "../../errors.ts";
 import { messagesToContents } from "./contents.ts";
 import { isEmptyObjectSchema, stripMetaKeywords, toGeminiSchema } from "./json_schema.ts";
+import { logprobsConfig } from "./logprobs.ts";
+import { thinkingConfigFor } from "./thinking.ts";
 import type {
   FunctionDeclaration,
   GenerateContentRequest,
@@ -29,13 +35,12 @@ export interface ChatToGeminiOptions {
   safetySettings?: SafetySetting[];
   /** Channel defaults under the request's own settings (e.g. `topK`, `thinkingConfig`). */
   generationConfig?: Record<string, unknown>;
+  /**
+   * The upstream model, which decides between `thinkingBudget` and `thinkingLevel`.
+   * @default the request's `model`
+   */
+  model?: string;
 }
-
-/**
- * Thinking budgets for `reasoning_effort`, as Google's own OpenAI-compatible endpoint maps them
- * (https://ai.google.dev/gemini-api/docs/openai#thinking).
- */
-const THINKING_BUDGET: Record<string, number> = { none: 0, low: 1024, medium: 8192, high: 24576 };
 
 /**
  * Converts a chat request. Throws {@link UpstreamError} 400 for what Gemini cannot express.
@@ -155,9 +160,19 @@ function generation(
     config.stopSequences = request.stop;
   }
 
-  const effort = request.reasoning_effort;
-  if (typeof effort === "string" && effort in THINKING_BUDGET) {
-    config.thinkingConfig = { ...config.thinkingConfig, thinkingBudget: THINKING_BUDGET[effort] };
+  const thinking = thinkingConfigFor(
+    request.reasoning_effort,
+    options.model ?? request.model,
+    config.thinkingConfig,
+  );
+  if (thinking) config.thinkingConfig = thinking;
+  Object.assign(config, logprobsConfig(request));
+  if (request.modalities?.includes("audio") || request.audio) {
+    throw new UpstreamError(
+      400,
+      "modalities: audio answers are not supported on Gemini channels; ask for text",
+      "invalid_request_error",
+    );
   }
 
   const format = request.response_format;

@@ -243,7 +243,7 @@ Deno.test("chatToGemini() maps sampling, length, stop and JSON mode to generatio
     presencePenalty: 0.5,
     frequencyPenalty: -0.5,
     stopSequences: ["END"],
-    thinkingConfig: { thinkingBudget: 1024 },
+    thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
     responseMimeType: "application/json",
   });
 });

@@ -3,9 +3,11 @@
  * converter shares: finish reasons, usage, function calls and the blocked-prompt error.
  *
  * Reference: https://ai.google.dev/api/generate-content#v1beta.GenerateContentResponse and the
- * `FinishReason` / `BlockReason` enums there.
+ * `FinishReason` / `BlockReason` enums there. Thought parts become `reasoning_content` and,
+ * with signatures, `reasoning_details` (see `reasoning.ts`); `logprobsResult` becomes
+ * `logprobs` (see `logprobs.ts`).
  */
-import type { ChatCompletion, FinishReason, Usage } from "../openai.ts";
+import type { ChatCompletion, FinishReason, ReasoningDetail, Usage } from "../openai.ts";
 import { UpstreamError } from "../../errors.ts";
 import {
   type Candidate,
@@ -13,6 +15,8 @@ import {
   type Part,
   type UsageMetadata,
 } from "./schema.ts";
+import { chatLogprobs } from "./logprobs.ts";
+import { createCursor, detailOfPart, type ReasoningCursor } from "./reasoning.ts";
 import { encodeToolCallId, signatureExtra } from "./tool_calls.ts";
 
 /** Finish reasons that mean Gemini withheld or stopped output for policy reasons. */
@@ -91,27 +95,43 @@ export function blockedPromptError(response: GenerateContentResponse): UpstreamE
   );
 }
 
-/** Visible text of a candidate's parts; `thought` parts are reasoning, not the answer. */
-export function textOf(parts: readonly Part[] | undefined): string {
-  let text = "";
-  for (const part of parts ?? []) if (part.text !== undefined && !part.thought) text += part.text;
-  return text;
+/** What a candidate's parts say, in OpenAI's terms. */
+export interface PartsContent {
+  text: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  details: ReasoningDetail[];
 }
 
-/** Function call parts as OpenAI tool calls, with made-up ids where Gemini gave none. */
-export function toolCallsOf(parts: readonly Part[] | undefined, nextCallId: () => string) {
-  const calls: ToolCall[] = [];
+/**
+ * Reads parts: visible text, thought text, function calls (with made-up ids where Gemini gave
+ * none) and reasoning details numbered by `cursor` (a stream passes the same one each event).
+ */
+export function readParts(
+  parts: readonly Part[] | undefined,
+  nextCallId: () => string,
+  cursor: ReasoningCursor = createCursor(),
+): PartsContent {
+  const read: PartsContent = { text: "", reasoning: "", toolCalls: [], details: [] };
   for (const part of parts ?? []) {
-    if (!part.functionCall) continue;
-    const { id, name, args } = part.functionCall;
-    calls.push({
-      id: encodeToolCallId(id ?? nextCallId(), part.thoughtSignature),
-      type: "function",
-      function: { name, arguments: JSON.stringify(args ?? {}) },
-      ...signatureExtra(part.thoughtSignature),
-    });
+    let callId: string | undefined;
+    if (part.functionCall) {
+      const { id, name, args } = part.functionCall;
+      callId = encodeToolCallId(id ?? nextCallId(), part.thoughtSignature);
+      read.toolCalls.push({
+        id: callId,
+        type: "function",
+        function: { name, arguments: JSON.stringify(args ?? {}) },
+        ...signatureExtra(part.thoughtSignature),
+      });
+    } else if (part.text !== undefined) {
+      if (part.thought) read.reasoning += part.text;
+      else read.text += part.text;
+    }
+    const detail = detailOfPart(part, cursor, callId);
+    if (detail) read.details.push(detail);
   }
-  return calls;
+  return read;
 }
 
 /** Validates an upstream body as a Gemini response, or throws a 502 naming the bad field. */
@@ -149,9 +169,7 @@ export function geminiToChat(body: unknown, options: ResponseOptions): ChatCompl
 }
 
 function choiceOf(candidate: Candidate, i: number, nextCallId: () => string) {
-  const parts = candidate.content?.parts;
-  const text = textOf(parts);
-  const toolCalls = toolCallsOf(parts, nextCallId);
+  const { text, reasoning, toolCalls, details } = readParts(candidate.content?.parts, nextCallId);
   return {
     index: candidate.index ?? i,
     message: {
@@ -160,9 +178,11 @@ function choiceOf(candidate: Candidate, i: number, nextCallId: () => string) {
         ? null
         : text,
       refusal: null,
+      ...(reasoning !== "" ? { reasoning_content: reasoning } : {}),
+      ...(details.length > 0 ? { reasoning_details: details } : {}),
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     },
     finish_reason: finishReasonOf(candidate.finishReason, toolCalls.length > 0),
-    logprobs: null,
+    logprobs: chatLogprobs(candidate.logprobsResult) ?? null,
   };
 }

@@ -5,11 +5,14 @@
  * `systemInstruction`; tool results are `functionResponse` parts sent as the user, named after
  * the call they answer (Gemini matches responses to calls by name, not id). Consecutive turns of
  * one role are merged, since Gemini expects turns to alternate and wants all responses to a
- * parallel set of calls in one turn.
+ * parallel set of calls in one turn. An assistant turn's Gemini-family `reasoning_details` put
+ * its thought parts and signatures back where Gemini had them (see `reasoning.ts`); reasoning of
+ * other families, and `reasoning_content` alone, are not Gemini's to read and are left out.
  */
 import type { ChatMessage } from "../openai.ts";
 import { UpstreamError } from "../../errors.ts";
 import type { Content, Part } from "./schema.ts";
+import { replayReasoning } from "./reasoning.ts";
 import { decodeToolCallId, signatureFromExtra, SKIP_SIGNATURE } from "./tool_calls.ts";
 
 export interface ContentsOptions {
@@ -51,7 +54,11 @@ export function messagesToContents(
         push("user", userParts(message.content, i));
         break;
       case "assistant": {
-        const parts = textParts(message.content, i);
+        const replay = replayReasoning(message.reasoning_details);
+        const text = textParts(message.content, i).map((part) =>
+          replay.textSignature ? { ...part, thoughtSignature: replay.textSignature } : part
+        );
+        const parts = [...replay.thoughts, ...text];
         const toolCalls = [...(message.tool_calls ?? [])];
         const legacy = message.function_call as { name?: unknown; arguments?: unknown } | undefined;
         if (legacy && typeof legacy.name === "string") {
@@ -66,7 +73,8 @@ export function messagesToContents(
           const { id, signature } = decodeToolCallId(call.id);
           const geminiId = id.startsWith("call_") ? undefined : id;
           calls.set(call.id, { name: call.function.name, id: geminiId });
-          const thoughtSignature = signatureFromExtra(call) ?? signature ??
+          const thoughtSignature = replay.callSignatures.get(call.id) ??
+            signatureFromExtra(call) ?? signature ??
             (first && options.fillMissingSignatures ? SKIP_SIGNATURE : undefined);
           parts.push({
             functionCall: {

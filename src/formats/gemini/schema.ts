@@ -69,8 +69,10 @@ export const ToolConfig = z.looseObject({
   }),
 });
 
+/** `thinkingBudget` (Gemini 2.5) and `thinkingLevel` (Gemini 3) exclude each other: 400. */
 export const ThinkingConfig = z.looseObject({
   thinkingBudget: z.number().int().optional(),
+  thinkingLevel: z.string().optional(),
   includeThoughts: z.boolean().optional(),
 });
 
@@ -88,6 +90,10 @@ export const GenerationConfig = z.looseObject({
   presencePenalty: z.number().optional(),
   frequencyPenalty: z.number().optional(),
   thinkingConfig: ThinkingConfig.optional(),
+  responseLogprobs: z.boolean().optional(),
+  /** Top candidates per token, with `responseLogprobs`. */
+  logprobs: z.number().int().optional(),
+  responseModalities: z.array(z.string()).optional(),
 });
 
 export const SafetySetting = z.looseObject({ category: z.string(), threshold: z.string() });
@@ -111,8 +117,23 @@ export const UsageMetadata = z.looseObject({
   toolUsePromptTokenCount: z.number().optional(),
 });
 
+const LogprobsCandidate = z.looseObject({
+  token: z.string().optional(),
+  tokenId: z.number().optional(),
+  logProbability: z.number().optional(),
+});
+
+/** Per decoding step: the chosen token and the top candidates (`responseLogprobs`). */
+export const LogprobsResult = z.looseObject({
+  chosenCandidates: z.array(LogprobsCandidate).optional(),
+  topCandidates: z.array(z.looseObject({ candidates: z.array(LogprobsCandidate).optional() }))
+    .optional(),
+});
+
 export const Candidate = z.looseObject({
   content: Content.optional(),
+  logprobsResult: LogprobsResult.optional(),
+  avgLogprobs: z.number().optional(),
   /** STOP, MAX_TOKENS, SAFETY, RECITATION, BLOCKLIST, ...; absent on mid-stream chunks. */
   finishReason: z.string().optional(),
   finishMessage: z.string().optional(),
@@ -187,6 +208,7 @@ export type SafetySetting = z.infer<typeof SafetySetting>;
 export type GenerateContentRequest = z.infer<typeof GenerateContentRequest>;
 export type UsageMetadata = z.infer<typeof UsageMetadata>;
 export type Candidate = z.infer<typeof Candidate>;
+export type LogprobsResult = z.infer<typeof LogprobsResult>;
 export type PromptFeedback = z.infer<typeof PromptFeedback>;
 export type GenerateContentResponse = z.infer<typeof GenerateContentResponse>;
 export type EmbedContentRequest = z.infer<typeof EmbedContentRequest>;

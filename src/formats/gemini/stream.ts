@@ -6,6 +6,8 @@
  * complete tool call chunk. Gemini's stream has no terminator: it just ends after the event that
  * carries `finishReason`, so a stream that ends without one was cut off. Usage comes with the
  * events (the last one is final) and is sent as OpenAI's `choices: []` chunk at the end.
+ * Thought parts become `reasoning_content` deltas with `reasoning_details` fragments numbered
+ * across the whole stream (see `reasoning.ts`), and `logprobsResult` the chunk's `logprobs`.
  */
 import type { ChatCompletionChunk, FinishReason, Usage } from "../openai.ts";
 import { UpstreamError } from "../../errors.ts";
@@ -13,11 +15,12 @@ import {
   blockedPromptError,
   finishReasonOf,
   parseResponse,
-  textOf,
-  toolCallsOf,
+  readParts,
   usageOf,
 } from "./chat_response.ts";
 import { errorStatus } from "./errors.ts";
+import { chatLogprobs } from "./logprobs.ts";
+import { createCursor, type ReasoningCursor } from "./reasoning.ts";
 import { ErrorBody } from "./schema.ts";
 import { callIdMaker } from "./tool_calls.ts";
 
@@ -33,6 +36,8 @@ export interface GeminiStreamState {
   toolCalls: Map<number, number>;
   /** Candidates that sent a finish reason. */
   finished: Set<number>;
+  /** Reasoning detail numbering per candidate. */
+  reasoning: Map<number, ReasoningCursor>;
   usage?: Usage;
 }
 
@@ -52,6 +57,7 @@ export function createStreamState(options: StreamStateOptions): GeminiStreamStat
     started: new Set(),
     toolCalls: new Map(),
     finished: new Set(),
+    reasoning: new Map(),
   };
 }
 
@@ -85,13 +91,18 @@ export function geminiChunkToChat(data: string, state: GeminiStreamState): ChatC
   if (usage) state.usage = usage;
 
   const chunks: ChatCompletionChunk[] = [];
-  const chunk = (index: number, delta: Delta, finish: FinishReason | null = null) =>
+  const chunk = (
+    index: number,
+    delta: Delta,
+    finish: FinishReason | null = null,
+    logprobs: unknown = null,
+  ) =>
     chunks.push({
       id: state.id,
       object: "chat.completion.chunk",
       created: state.created,
       model: state.model,
-      choices: [{ index, delta, finish_reason: finish, logprobs: null }],
+      choices: [{ index, delta, finish_reason: finish, logprobs }],
     });
 
   for (const [i, candidate] of (response.candidates ?? []).entries()) {
@@ -100,10 +111,18 @@ export function geminiChunkToChat(data: string, state: GeminiStreamState): ChatC
       state.started.add(index);
       chunk(index, { role: "assistant", content: "" });
     }
-    const parts = candidate.content?.parts;
-    const text = textOf(parts);
-    if (text !== "") chunk(index, { content: text });
-    const calls = toolCallsOf(parts, state.nextCallId);
+    let cursor = state.reasoning.get(index);
+    if (!cursor) state.reasoning.set(index, cursor = createCursor());
+    const read = readParts(candidate.content?.parts, state.nextCallId, cursor);
+    const { text, reasoning, details, toolCalls: calls } = read;
+    if (reasoning !== "" || details.length > 0) {
+      chunk(index, {
+        ...(reasoning !== "" ? { reasoning_content: reasoning } : {}),
+        ...(details.length > 0 ? { reasoning_details: details } : {}),
+      });
+    }
+    const logprobs = chatLogprobs(candidate.logprobsResult);
+    if (text !== "" || logprobs) chunk(index, { content: text }, null, logprobs ?? null);
     if (calls.length > 0) {
       let next = state.toolCalls.get(index) ?? 0;
       chunk(index, { tool_calls: calls.map((call) => ({ index: next++, ...call })) });

@@ -55,12 +55,31 @@ Deno.test("geminiChunkToChat() sends a function call as one complete tool call",
   const chunks = await convert("stream_function_call.sse");
   const deltas = chunks.map((c) => c.choices[0]?.delta);
   assert.deepEqual(deltas[0], { role: "assistant", content: "" });
-  const calls = deltas[1]?.tool_calls ?? [];
+  // The thought, then the call's signature as a detail naming the call it belongs to.
+  assert.deepEqual(deltas[1], {
+    reasoning_content: "Checking the weather.",
+    reasoning_details: [{
+      type: "reasoning.text",
+      text: "Checking the weather.",
+      format: "google-gemini-v1",
+      index: 0,
+    }],
+  });
+  const calls = deltas[3]?.tool_calls ?? [];
   assert.equal(calls.length, 1);
   assert.equal(calls[0].index, 0);
   assert.match(calls[0].id ?? "", /^call_r1_0__thought__EpsCCpgCAdHtim9_2vG-Qn7Uw$/);
   assert.deepEqual(calls[0].function, { name: "get_weather", arguments: '{"location":"Paris"}' });
-  assert.equal(chunks[2].choices[0].finish_reason, "tool_calls");
+  assert.deepEqual(deltas[2], {
+    reasoning_details: [{
+      type: "reasoning.encrypted",
+      data: "EpsCCpgCAdHtim9/2vG+Qn7Uw==",
+      id: calls[0].id,
+      format: "google-gemini-v1",
+      index: 1,
+    }],
+  });
+  assert.equal(chunks[4].choices[0].finish_reason, "tool_calls");
   assert.equal(chunks.at(-1)?.usage?.completion_tokens, 79);
 });
 
