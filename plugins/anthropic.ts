@@ -12,6 +12,12 @@ const options = z.strictObject({
   version: z.string().min(1).default("2023-06-01"),
   /** Beta features, sent as `anthropic-beta` (e.g. `["prompt-caching-2024-07-31"]`). */
   beta: z.union([z.string(), z.array(z.string())]).optional(),
+  /**
+   * How `reasoning_effort` reaches the model: `budget` (`thinking.budget_tokens`, Claude 4.5 and
+   * before) or `adaptive` (`thinking: {type: "adaptive"}` + `output_config.effort`, Claude 4.6
+   * on). @default by the model name
+   */
+  thinking: z.enum(["budget", "adaptive"]).optional(),
 });
 type Options = z.infer<typeof options>;
 type State = anthropic.AnthropicStreamState;
@@ -33,6 +39,7 @@ export default definePlugin<Options, State>({
           model: ctx.model,
           defaultMaxTokens: ctx.channel.options.max_tokens,
           stream: ctx.stream,
+          thinking: ctx.channel.options.thinking,
         }),
       };
     } catch (error) {

@@ -5,7 +5,6 @@ import { requestContext, shapeRequest } from "./_testing.ts";
 
 Deno.test("deepseek reuses openai with DeepSeek's base URL", async () => {
   assert.equal(deepseek.defaults?.base_url, "https://api.deepseek.com/v1");
-  assert.equal(deepseek.rewriteRequest, openai.rewriteRequest);
   assert.equal(deepseek.listModels, openai.listModels);
   const ctx = requestContext(deepseek, { stream: true, model: "deepseek-v4-pro" });
   const request = await shapeRequest(deepseek, ctx, { messages: [] });
@@ -42,4 +41,20 @@ Deno.test("deepseek.extractUsage() reads prompt_cache_hit_tokens as cached token
   assert.equal(usage?.prompt_tokens, 100);
   assert.equal(deepseek.extractUsage!({ choices: [], usage: null }, ctx), undefined);
   assert.equal(deepseek.extractUsage!(undefined, ctx), undefined);
+});
+
+Deno.test("deepseek turns reasoning_effort none into its thinking switch, other efforts pass", async () => {
+  const off = await shapeRequest(deepseek, requestContext(deepseek), {
+    messages: [{ role: "user", content: "q" }],
+    reasoning_effort: "none",
+  });
+  const body = off.body as Record<string, unknown>;
+  assert.deepEqual(body.thinking, { type: "disabled" });
+  assert.equal(body.reasoning_effort, undefined);
+  const high = await shapeRequest(deepseek, requestContext(deepseek), {
+    messages: [{ role: "user", content: "q" }],
+    reasoning_effort: "high",
+  });
+  assert.equal((high.body as Record<string, unknown>).reasoning_effort, "high");
+  assert.equal((high.body as Record<string, unknown>).thinking, undefined);
 });

@@ -69,6 +69,7 @@ export default definePlugin<Options, gemini.GeminiStreamState>({
       url: ctx.stream ? `${model}:streamGenerateContent?alt=sse` : `${model}:generateContent`,
       headers: request.headers,
       body: gemini.chatToGemini(request.body, {
+        model: ctx.model,
         jsonSchema: o.json_schema,
         fillMissingSignatures: gemini.requiresThoughtSignature(ctx.model),
         safetySettings: o.safety_settings,

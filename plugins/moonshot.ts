@@ -10,6 +10,9 @@
  *   Turn off with `options.fixed_sampling: false`.
  * - `usage.cached_tokens` (Moonshot's counter) is read as cached prompt tokens, and usage is
  *   also found inside `choices[0]`, where older streams put it.
+ * - `reasoning_effort: "none"` becomes `thinking: {type: "disabled"}` (Kimi K2.5/K2.6); other
+ *   efforts pass: Kimi K3 reads low/high/max, and Moonshot ignores a field a model lacks
+ *   (agentscope's Kimi notes), so sending it is never an error.
  * - Default host is the China platform; international accounts set `base_url` to
  *   https://api.moonshot.ai/v1 (keys are per platform).
  *
@@ -22,7 +25,7 @@
  * - Pricing: platform.moonshot.ai/docs/pricing (kimi-k2.6 $0.95 in / $4.00 out, $0.16 cached).
  */
 import { z } from "../src/plugin/contract.ts";
-import { usageWithCachedField } from "./_compat.ts";
+import { thinkingSwitch, usageWithCachedField } from "./_compat.ts";
 import { openaiCompatible, openaiOptions } from "./openai.ts";
 
 export const moonshotOptions = openaiOptions.extend({
@@ -39,6 +42,7 @@ export default openaiCompatible<z.infer<typeof moonshotOptions>>({
   options: moonshotOptions,
 
   rewrite(request, ctx) {
+    if (request.endpoint === "chat") thinkingSwitch(request.body);
     if (!ctx.channel.options.fixed_sampling || !ctx.model.startsWith("kimi-")) return;
     if (request.endpoint === "chat" || request.endpoint === "completions") {
       for (const field of FIXED) delete request.body[field];

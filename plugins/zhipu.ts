@@ -10,7 +10,8 @@
  *   `options.models`.
  * - Streams end with a chunk that carries both `finish_reason` and `usage` (GLM always sends
  *   it); `stream_options.include_usage` is still sent and is accepted.
- * - `reasoning_content` (GLM-4.5+ thinking) passes through untouched.
+ * - `reasoning_content` (GLM-4.5+ thinking) passes through untouched; `reasoning_effort: "none"`
+ *   becomes GLM's `thinking: {type: "disabled"}`, other efforts pass (GLM-5.2+ read them).
  *
  * Sources (checked 2026-11):
  * - https://docs.bigmodel.cn/cn/guide/develop/openai/introduction — OpenAI SDK with
@@ -21,8 +22,10 @@
  * - GLM-5 parameter help: temperature "(0.0,1.0], cannot be 0"; top_p open interval (0, 1);
  *   one-api#1141 / FastGPT#760: 400 code 1214 for out-of-range values.
  * - https://docs.bigmodel.cn/cn/guide/capabilities/streaming — `usage` only in the last chunk.
+ * - https://docs.z.ai/guides/capabilities/thinking-mode — thinking on by default, `disabled`.
  */
 import { z } from "../src/plugin/contract.ts";
+import { thinkingSwitch } from "./_compat.ts";
 import openai, { openaiCompatible, openaiOptions } from "./openai.ts";
 
 const KNOWN_MODELS = [
@@ -61,6 +64,7 @@ export default openaiCompatible<z.infer<typeof zhipuOptions>>({
   options: zhipuOptions,
 
   rewrite(request, ctx) {
+    if (request.endpoint === "chat") thinkingSwitch(request.body);
     if (!ctx.channel.options.clamp_sampling) return;
     if (request.endpoint === "chat" || request.endpoint === "completions") {
       clampSampling(request.body);
