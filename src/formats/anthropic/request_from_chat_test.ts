@@ -203,3 +203,78 @@ Deno.test("chatToMessagesRequest() refuses n > 1 and requests without turns", ()
     /at least one user or assistant message/,
   );
 });
+
+Deno.test("chatToMessagesRequest() keeps cache_control on parts, messages, system and tools", () => {
+  const cache = { type: "ephemeral" };
+  const out = convert({
+    messages: [
+      { role: "system", content: [{ type: "text", text: "Long rules", cache_control: cache }] },
+      { role: "user", content: "Question", cache_control: { type: "ephemeral", ttl: "1h" } },
+    ],
+    tools: [{
+      type: "function",
+      function: { name: "f", parameters: { type: "object" } },
+      cache_control: cache,
+    }],
+  });
+  assert.deepEqual(out.system, [{ type: "text", text: "Long rules", cache_control: cache }]);
+  assert.deepEqual(out.messages, [{
+    role: "user",
+    content: [{ type: "text", text: "Question", cache_control: { type: "ephemeral", ttl: "1h" } }],
+  }]);
+  assert.deepEqual(out.tools?.[0].cache_control, cache);
+});
+
+Deno.test("chatToMessagesRequest() replays Claude's signed thinking first and drops other families'", () => {
+  const out = convert({
+    messages: [
+      { role: "user", content: "Weather?" },
+      {
+        role: "assistant",
+        content: null,
+        reasoning_content: "Call the tool.",
+        reasoning_details: [
+          {
+            type: "reasoning.text",
+            text: "Call the tool.",
+            signature: "sig",
+            format: "anthropic-claude-v1",
+            index: 0,
+          },
+          {
+            type: "reasoning.encrypted",
+            data: "gem",
+            id: "call_1",
+            format: "google-gemini-v1",
+            index: 1,
+          },
+        ],
+        tool_calls: [{ id: "call_1", type: "function", function: { name: "w", arguments: "{}" } }],
+      },
+      { role: "tool", tool_call_id: "call_1", content: "15C" },
+    ],
+  });
+  assert.deepEqual(out.messages[1].content, [
+    { type: "thinking", thinking: "Call the tool.", signature: "sig" },
+    { type: "tool_use", id: "call_1", name: "w", input: {} },
+  ]);
+});
+
+Deno.test("chatToMessagesRequest() refuses logprobs and audio, and sets thinking from reasoning_effort", () => {
+  const base = { messages: [{ role: "user" as const, content: "q" }] };
+  for (
+    const [extra, param] of [
+      [{ logprobs: true }, "logprobs"],
+      [{ top_logprobs: 2 }, "top_logprobs"],
+      [{ modalities: ["text", "audio"] }, "modalities"],
+    ] as const
+  ) {
+    assert.throws(
+      () => convert({ ...base, ...extra }),
+      (e: unknown) => e instanceof ConversionError && e.param === param,
+    );
+  }
+  const out = convert({ ...base, reasoning_effort: "medium" });
+  assert.deepEqual(out.thinking, { type: "enabled", budget_tokens: 8192 });
+  assert.equal(out.max_tokens, 8192 + 4096);
+});

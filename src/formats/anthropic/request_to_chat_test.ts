@@ -159,3 +159,26 @@ Deno.test("MessagesRequest accepts unknown block types and rejects broken known 
   );
   assert.equal(MessagesRequest.safeParse({ model: "m", messages: [] }).success, false);
 });
+
+Deno.test("messagesToChatRequest() maps thinking to reasoning_effort and unsigned thinking to reasoning_content", () => {
+  const out = messagesToChatRequest(request({
+    thinking: { type: "enabled", budget_tokens: 6000 },
+    messages: [
+      { role: "user", content: "q" },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "DeepSeek thought", signature: "" },
+          { type: "text", text: "a" },
+        ],
+      },
+      { role: "user", content: "again" },
+    ],
+  }));
+  assert.equal(out.reasoning_effort, "medium");
+  assert.deepEqual(out.messages[1], {
+    role: "assistant",
+    content: "a",
+    reasoning_content: "DeepSeek thought",
+  });
+});

@@ -79,3 +79,33 @@ Deno.test("stopReasonOf() and anthropicUsage() map OpenAI's fields", () => {
     },
   );
 });
+
+Deno.test("chatCompletionToMessage() rebuilds signed thinking from Anthropic-family details only", () => {
+  const fmt = "anthropic-claude-v1";
+  const out = chatCompletionToMessage({
+    choices: [{
+      message: {
+        content: "Hi",
+        reasoning_content: "Think",
+        reasoning_details: [
+          { type: "reasoning.text", text: "Think", signature: "sig", format: fmt, index: 0 },
+          { type: "reasoning.encrypted", data: "gem-sig", format: "google-gemini-v1", index: 1 },
+        ],
+      },
+      finish_reason: "stop",
+    }],
+  }, "alias");
+  assert.deepEqual(out.content, [
+    { type: "thinking", thinking: "Think", signature: "sig" },
+    { type: "text", text: "Hi" },
+  ]);
+});
+
+Deno.test("chatCompletionToMessage() shows DeepSeek's reasoning unsigned (openai_deepseek_reasoning.json)", () => {
+  const out = chatCompletionToMessage(fixtureJson("openai_deepseek_reasoning.json"), "alias");
+  assert.deepEqual(out.content[0], {
+    type: "thinking",
+    thinking: "Compare 9.11 and 9.8: the tenths digit 1 is less than 8, so 9.11 < 9.8.",
+    signature: "",
+  });
+});

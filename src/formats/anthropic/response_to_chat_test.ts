@@ -88,3 +88,21 @@ Deno.test("chatUsage() counts cache reads and writes as prompt tokens", () => {
     },
   );
 });
+
+Deno.test("messageToChatCompletion() keeps thinking and redacted thinking as signed details (message_redacted_thinking.json)", () => {
+  const message = Message.parse(fixtureJson("message_redacted_thinking.json"));
+  const out = messageToChatCompletion(message, 1);
+  const [thinking, redacted] = message.content;
+  assert.equal(out.choices[0].message.reasoning_content, "Let me analyze this step by step...");
+  assert.deepEqual(out.choices[0].message.reasoning_details, [
+    {
+      type: "reasoning.text",
+      text: thinking.thinking,
+      signature: thinking.signature,
+      format: "anthropic-claude-v1",
+      index: 0,
+    },
+    { type: "reasoning.encrypted", data: redacted.data, format: "anthropic-claude-v1", index: 1 },
+  ]);
+  assert.equal(out.choices[0].message.content, "Based on my analysis...");
+});

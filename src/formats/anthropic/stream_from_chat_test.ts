@@ -134,3 +134,65 @@ Deno.test("chatEventToAnthropic() rejects bad JSON and relays in-stream error ob
     (e: unknown) => e instanceof UpstreamError && e.status === 503 && e.message === "busy",
   );
 });
+
+Deno.test("chatEventToAnthropic() rebuilds Claude's signed thinking from reasoning_details fragments", () => {
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    data: JSON.stringify({
+      id: "c",
+      model: "m",
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    }),
+  });
+  const fmt = "anthropic-claude-v1";
+  const out = payloads(convert([
+    chunk({
+      reasoning_content: "Plan",
+      reasoning_details: [{ type: "reasoning.text", text: "Plan", format: fmt, index: 0 }],
+    }),
+    chunk({
+      reasoning_details: [{ type: "reasoning.text", signature: "sig-1", format: fmt, index: 0 }],
+    }),
+    chunk({
+      reasoning_details: [{ type: "reasoning.encrypted", data: "opaque", format: fmt, index: 1 }],
+    }),
+    chunk({
+      reasoning_details: [{
+        type: "reasoning.text",
+        text: "gem",
+        format: "google-gemini-v1",
+        index: 2,
+      }],
+    }),
+    chunk({ content: "Done" }, "stop"),
+  ])) as Record<string, unknown>[];
+  const body = out.slice(1, -2).map((e) => [e.type, e.content_block ?? e.delta ?? null]);
+  assert.deepEqual(body, [
+    ["content_block_start", { type: "thinking", thinking: "", signature: "" }],
+    ["content_block_delta", { type: "thinking_delta", thinking: "Plan" }],
+    ["content_block_delta", { type: "signature_delta", signature: "sig-1" }],
+    ["content_block_stop", null],
+    ["content_block_start", { type: "redacted_thinking", data: "opaque" }],
+    ["content_block_stop", null],
+    ["content_block_start", { type: "text", text: "" }],
+    ["content_block_delta", { type: "text_delta", text: "Done" }],
+    ["content_block_stop", null],
+  ]);
+});
+
+Deno.test("chatEventToAnthropic() turns DeepSeek's reasoning_content into an unsigned thinking block (openai_deepseek_reasoning_stream.txt)", async () => {
+  const out = payloads(convert(await fixtureEvents("openai_deepseek_reasoning_stream.txt"))) as {
+    type: string;
+    delta?: { type: string; thinking?: string };
+    content_block?: { type: string };
+    usage?: Record<string, unknown>;
+  }[];
+  assert.deepEqual(out.filter((e) => e.content_block).map((e) => e.content_block?.type), [
+    "thinking",
+    "text",
+  ]);
+  const thinking = out.filter((e) => e.delta?.type === "thinking_delta").map((e) =>
+    e.delta?.thinking
+  );
+  assert.equal(thinking.join(""), "Compare the tenths: 1 < 8.");
+  assert.equal(out.some((e) => e.delta?.type === "signature_delta"), false);
+});

@@ -104,3 +104,25 @@ Deno.test("endAnthropicStream() reports a stream cut before message_stop", async
   for (const event of events) anthropicEventToChunks(event, state);
   assert.throws(() => endAnthropicStream(state), /ended before message_stop/);
 });
+
+Deno.test("anthropicEventToChunks() streams thinking and its signature as reasoning fragments (stream_thinking.txt)", async () => {
+  const state = createAnthropicStreamState(1);
+  const events = await fixtureEvents("stream_thinking.txt");
+  const chunks = payloads(events.flatMap((e) => anthropicEventToChunks(e, state))) as Chunk[];
+  const deltas = chunks.flatMap((c) => c.choices.map((choice) => choice.delta));
+  const reasoning = deltas.map((d) => d.reasoning_content ?? "").join("");
+  assert.match(reasoning, /^I need to find the GCD.*GCD\(1071, 462\) = 21$/s);
+  const fragments = deltas.flatMap((d) => (d.reasoning_details ?? []) as Record<string, unknown>[]);
+  assert.equal(fragments.length, 3);
+  assert.ok(fragments.every((f) => f.index === 0 && f.format === "anthropic-claude-v1"));
+  assert.deepEqual(fragments[2], {
+    type: "reasoning.text",
+    signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds==",
+    format: "anthropic-claude-v1",
+    index: 0,
+  });
+  assert.equal(
+    deltas.map((d) => d.content ?? "").join(""),
+    "The greatest common divisor of 1071 and 462 is **21**.",
+  );
+});
