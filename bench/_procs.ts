@@ -193,6 +193,21 @@ export async function cpuMicros(pid: number): Promise<number | undefined> {
   return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1e6;
 }
 
+/**
+ * CPU time of a process and its children (nginx: the master and its workers), in µs; Linux only.
+ */
+export async function cpuTreeMicros(pid: number): Promise<number | undefined> {
+  const own = await cpuMicros(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  // Listing /proc needs --allow-all in Deno; pgrep names the children instead.
+  const children = await run("pgrep", ["-P", String(pid)]).catch(() => "");
+  for (const child of children.split(/\s+/).filter(Boolean)) {
+    total += (await cpuMicros(Number(child))) ?? 0;
+  }
+  return total;
+}
+
 /** The last `n` characters of a file, for error messages. */
 export function tail(path: string, n = 2_000): string {
   try {

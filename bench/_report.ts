@@ -34,7 +34,21 @@ export interface Report {
 }
 
 /** The budgets the team must meet (SPEC §9, lead's brief). */
-export const GOALS = { throughputVsPassthrough: 0.9, addedP50Ms: 0.3, addedP99Ms: 1 };
+export const GOALS = {
+  throughputVsPassthrough: 0.9,
+  cpuVsPassthrough: 1.25,
+  addedP50Ms: 0.3,
+  addedP99Ms: 1,
+  addedTtfbP50Ms: 0.5,
+};
+
+/** CPU µs per request as shown: nginx's proxy row net of the direct row (shared workers). */
+export function cpuOf(report: Report, t: TargetResult): number {
+  const own = stat(t.cpuUs);
+  if (t.kind !== "nginx") return own;
+  const direct = find(report, "direct");
+  return direct ? own - stat(direct.cpuUs) : NaN;
+}
 
 const ms = (v: number | undefined) => v === undefined || !Number.isFinite(v) ? "—" : v.toFixed(3);
 const plusMs = (v: number | undefined) =>
@@ -64,12 +78,21 @@ export function verdicts(report: Report): Verdict[] {
   const tput = sluice && pass ? stat(sluice.rps) / stat(pass.rps) : NaN;
   const d50 = sluice && direct ? stat(sluice.p50) - stat(direct.p50) : NaN;
   const d99 = sluice && direct ? stat(sluice.p99) - stat(direct.p99) : NaN;
+  const cpu = sluice && pass ? cpuOf(report, sluice) / cpuOf(report, pass) : NaN;
+  const ttfb = typeof report.ttfb === "string"
+    ? NaN
+    : report.ttfb.gateway.p50 - report.ttfb.direct.p50;
   const judge = (v: number, ok: (v: number) => boolean) => Number.isFinite(v) ? ok(v) : undefined;
   return [
     {
       goal: `throughput at c=64 ≥ ${GOALS.throughputVsPassthrough}× Deno passthrough`,
       measured: ratio(tput),
       met: judge(tput, (v) => v >= GOALS.throughputVsPassthrough),
+    },
+    {
+      goal: `CPU per request ≤ ${GOALS.cpuVsPassthrough}× Deno passthrough`,
+      measured: ratio(cpu),
+      met: judge(cpu, (v) => v <= GOALS.cpuVsPassthrough),
     },
     {
       goal: `added p50 at c=1 ≤ ${GOALS.addedP50Ms} ms`,
@@ -80,6 +103,11 @@ export function verdicts(report: Report): Verdict[] {
       goal: `added p99 at c=1 ≤ ${GOALS.addedP99Ms} ms`,
       measured: `${plusMs(d99)} ms`,
       met: judge(d99, (v) => v <= GOALS.addedP99Ms),
+    },
+    {
+      goal: `stream TTFB added p50 ≤ ${GOALS.addedTtfbP50Ms} ms`,
+      measured: `${plusMs(ttfb)} ms`,
+      met: judge(ttfb, (v) => v <= GOALS.addedTtfbP50Ms),
     },
   ];
 }
@@ -111,7 +139,7 @@ export function mainRows(report: Report): string[][] {
       `${Number.isFinite(rps) ? rps.toFixed(0) : "—"}${range}`,
       ratio(pass ? rps / stat(pass.rps) : undefined),
       ratio(nginx ? rps / stat(nginx.rps) : undefined),
-      t.cpuUs.length ? stat(t.cpuUs).toFixed(0) : "—",
+      t.cpuUs.length && Number.isFinite(cpuOf(report, t)) ? cpuOf(report, t).toFixed(0) : "—",
       ms(stat(t.p50)),
       ms(stat(t.p99)),
       isDirect ? "(baseline)" : plusMs(direct ? stat(t.p50) - stat(direct.p50) : undefined),

@@ -10,6 +10,8 @@
  * - `BENCH_STREAMS` open streams for the memory probe (default 1000);
  * - `BENCH_TTFB_SAMPLES` sequential streams per side for TTFB (default 300);
  * - `BENCH_VARIANTS` extra Sluice builds by config, comma-separated: `no-log`, `no-auth`;
+ * - `BENCH_COMPARE` another checkout of Sluice (e.g. a `git worktree` of an older commit), run
+ *   as one more target in the same rounds: before/after figures from one run, same conditions;
  * - `SLUICE_BENCH_REFERENCE` the reference folder (default `../shared/bench` from the repo).
  *
  * Everything listens on and talks to 127.0.0.1 only; every process started here is stopped on
@@ -21,6 +23,7 @@ import {
   available,
   Cleanup,
   cpuMicros,
+  cpuTreeMicros,
   freePort,
   portFree,
   type Proc,
@@ -48,6 +51,7 @@ const SECONDS = envNumber("BENCH_SECONDS", 5);
 const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 3));
 const STREAMS = Math.round(envNumber("BENCH_STREAMS", 1000));
 const TTFB_SAMPLES = Math.round(envNumber("BENCH_TTFB_SAMPLES", 300));
+const COMPARE = Deno.env.get("BENCH_COMPARE")?.replace(/\/$/, "");
 const VARIANTS = (Deno.env.get("BENCH_VARIANTS") ?? "").split(",").map((v) => v.trim())
   .filter(Boolean);
 const reference = Deno.env.get("SLUICE_BENCH_REFERENCE") ?? `${repo}/../shared/bench`;
@@ -65,15 +69,15 @@ const progress = (line: string) => console.error(`[bench] ${line}`);
 const cleanup = new Cleanup();
 
 /** Flags of `deno task start`, so the gateway runs exactly as users run it. */
-async function startCommand(config: string): Promise<string[]> {
-  const denoJson = JSON.parse(await Deno.readTextFile(`${repo}/deno.json`));
+async function startCommand(config: string, checkout = repo): Promise<string[]> {
+  const denoJson = JSON.parse(await Deno.readTextFile(`${checkout}/deno.json`));
   const words = String(denoJson.tasks?.start ?? "").split(/\s+/).filter(Boolean);
   if (words[0] !== "deno" || !words.includes("main.ts")) {
     throw new SetupError(`Cannot read the start task from deno.json: "${words.join(" ")}"`);
   }
-  const args = words.slice(1).map((w) => w === "main.ts" ? `${repo}/main.ts` : w);
+  const args = words.slice(1).map((w) => w === "main.ts" ? `${checkout}/main.ts` : w);
   // The gateway runs from a scratch folder (its data/ and KV land there), so name the config.
-  args.splice(1, 0, "--config", `${repo}/deno.json`);
+  args.splice(1, 0, "--config", `${checkout}/deno.json`);
   return [...args, "--config", config];
 }
 
@@ -111,13 +115,15 @@ async function startSluice(
   streamPort: number,
   variant: string,
   preferredPort: number,
+  checkout?: string,
 ): Promise<Gateway> {
   const port = freePort(preferredPort);
-  const dir = `${tmp}/sluice-${variant}`;
+  const dir = `${tmp}/sluice-${checkout ? "compare" : variant}`;
   await Deno.mkdir(`${dir}/data`, { recursive: true });
   const config = `${dir}/gateway.yaml`;
   await Deno.writeTextFile(config, sluiceConfig(port, streamPort, variant));
-  const proc = spawn(`sluice (${variant})`, Deno.execPath(), await startCommand(config), {
+  const command = await startCommand(config, checkout);
+  const proc = spawn(`sluice (${checkout ? "compare" : variant})`, Deno.execPath(), command, {
     cwd: dir,
     env: { PORT: String(port) },
     stdoutFile: `${dir}/stdout.log`,
@@ -128,13 +134,24 @@ async function startSluice(
   } catch (error) {
     throw new SetupError(`${(error as Error).message}\n${tail(`${dir}/stderr.log`)}`);
   }
-  const label = variant === "default" ? "Sluice (auth + log on)" : `Sluice ${variant}`;
+  const label = checkout
+    ? `Sluice @ ${await revision(checkout)} (compare)`
+    : variant === "default"
+    ? "Sluice (auth + log on)"
+    : `Sluice ${variant}`;
   return { label, variant, url: `http://${HOST}:${port}`, proc, stderr: `${dir}/stderr.log` };
 }
 
-/** Starts the reference and the stream upstream; returns the passthrough's pid. */
+/** The short commit of a checkout, to name it in the report. */
+async function revision(checkout: string): Promise<string> {
+  return (await run("git", ["-C", checkout, "rev-parse", "--short", "HEAD"]).catch(() => "?"))
+    .trim();
+}
+
+/** Starts the reference and the stream upstream; returns the passthrough's and nginx's pids. */
 async function startReference(tmp: string, nginx: boolean, streamPort: number) {
   let passthroughPid: number | undefined;
+  let nginxPid: number | undefined;
   for (const port of nginx ? [UPSTREAM, NGINX_PROXY, PASSTHROUGH] : [UPSTREAM, PASSTHROUGH]) {
     if (!portFree(port)) {
       throw new SetupError(`Port ${port} is in use (another benchmark still running?)`);
@@ -152,6 +169,7 @@ async function startReference(tmp: string, nginx: boolean, streamPort: number) {
       throw new SetupError(`reference.sh start: ${(error as Error).message}`);
     }
     passthroughPid = Number(await Deno.readTextFile(`${refDir}/passthrough.pid`).catch(() => ""));
+    nginxPid = Number(await Deno.readTextFile(`${refDir}/nginx.pid`).catch(() => "")) || undefined;
   } else {
     await Deno.mkdir(refDir, { recursive: true });
     const upstream = spawn(
@@ -197,7 +215,7 @@ async function startReference(tmp: string, nginx: boolean, streamPort: number) {
     cleanup,
   );
   await waitReady(`http://${HOST}:${streamPort}/`, streams, 30_000);
-  return passthroughPid || undefined;
+  return { passthroughPid: passthroughPid || undefined, nginxPid };
 }
 
 /** One real request through each target before any load: a broken setup fails here. */
@@ -273,7 +291,7 @@ async function main(): Promise<number> {
   const latencySeconds = Math.max(1, Math.round(SECONDS * 0.6));
   const loadSeconds = Math.max(1, Math.round(SECONDS));
   const warmSeconds = Math.max(1, Math.round(SECONDS * 0.4));
-  const targetsCount = 3 + (nginx ? 1 : 0) + VARIANTS.length;
+  const targetsCount = 3 + (nginx ? 1 : 0) + VARIANTS.length + (COMPARE ? 1 : 0);
   const planned = targetsCount * (warmSeconds + ROUNDS * (loadSeconds + latencySeconds)) + 25;
   progress(
     `tool ${tool}; ${ROUNDS} rounds × ${targetsCount} targets; about ${planned}s in all`,
@@ -282,24 +300,29 @@ async function main(): Promise<number> {
   const tmp = await Deno.makeTempDir({ prefix: "sluice-bench-" });
   cleanup.add("remove temp folder", () => Deno.remove(tmp, { recursive: true }));
   const streamPort = freePort(9211);
-  const passthroughPid = await startReference(tmp, nginx, streamPort);
+  const { passthroughPid, nginxPid } = await startReference(tmp, nginx, streamPort);
   const gateways: Gateway[] = [await startSluice(tmp, streamPort, "default", 9210)];
   for (const v of VARIANTS) gateways.push(await startSluice(tmp, streamPort, v, 9212));
+  if (COMPARE) gateways.push(await startSluice(tmp, streamPort, "default", 9214, COMPARE));
   const sluice = gateways[0];
   progress(`reference up; Sluice on ${sluice.url} (pid ${sluice.proc.pid})`);
 
   const path = "/v1/chat/completions";
-  type Target = TargetResult & { url: string; pid?: number };
+  // nginx serves the upstream and the proxy from the same workers: its CPU is read over the
+  // whole process tree, and the proxy row reports its run's CPU minus the direct run's.
+  type Target = TargetResult & { url: string; pid?: number; tree?: boolean };
   const target = (
     label: string,
     kind: TargetKind,
     port: number | string,
     pid?: number,
+    tree = false,
   ): Target => ({
     label,
     kind,
     url: typeof port === "string" ? port + path : `http://${HOST}:${port}${path}`,
     pid,
+    tree,
     cpuUs: [],
     rps: [],
     p50: [],
@@ -307,14 +330,25 @@ async function main(): Promise<number> {
     errors: 0,
   });
   const targets = [
-    target(`upstream direct (${nginx ? "nginx" : "Deno"} :${UPSTREAM})`, "direct", UPSTREAM),
+    target(
+      `upstream direct (${nginx ? "nginx" : "Deno"} :${UPSTREAM})`,
+      "direct",
+      UPSTREAM,
+      nginxPid,
+      true,
+    ),
   ];
-  if (nginx) targets.push(target(`nginx proxy_pass (:${NGINX_PROXY})`, "nginx", NGINX_PROXY));
+  if (nginx) {
+    targets.push(
+      target(`nginx proxy_pass (:${NGINX_PROXY})`, "nginx", NGINX_PROXY, nginxPid, true),
+    );
+  }
   targets.push(
     target(`Deno passthrough (:${PASSTHROUGH})`, "passthrough", PASSTHROUGH, passthroughPid),
   );
   for (const g of gateways) {
-    const kind = g.variant === "default" ? "sluice" : "variant";
+    // Only this checkout's default build is judged; variants and the compared build are shown.
+    const kind = g.variant === "default" && !g.label.includes("(compare)") ? "sluice" : "variant";
     targets.push(target(g.label, kind, g.url, g.proc.pid));
   }
   for (const t of targets) {
@@ -352,9 +386,10 @@ async function main(): Promise<number> {
     // Rotate the order each round so no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + round) % targets.length]);
     for (const t of order) {
-      const cpu0 = t.pid ? await cpuMicros(t.pid) : undefined;
+      const cpu = (pid: number) => t.tree ? cpuTreeMicros(pid) : cpuMicros(pid);
+      const cpu0 = t.pid ? await cpu(t.pid) : undefined;
       const r = await load(t, 64, loadSeconds);
-      const cpu1 = t.pid ? await cpuMicros(t.pid) : undefined;
+      const cpu1 = t.pid ? await cpu(t.pid) : undefined;
       if (Number.isFinite(r.rps)) t.rps.push(r.rps);
       if (cpu0 !== undefined && cpu1 !== undefined && r.requests > 0) {
         t.cpuUs.push((cpu1 - cpu0) / r.requests);
@@ -415,7 +450,8 @@ async function main(): Promise<number> {
       `${ROUNDS} rounds alternating targets; ${loadSeconds}s per throughput run, ` +
       `${latencySeconds}s per latency run, ${warmSeconds}s warm-up; medians shown`,
       "CPU µs/req: user + system time of the target's process (all threads) per request at " +
-      "c=64, steadier than req/s on a shared machine (nginx rows: not measured)",
+      "c=64, steadier than req/s on a shared machine; nginx rows: the master and its workers, " +
+      "and the proxy row net of the direct row's (the same workers serve the upstream)",
       `Sluice: deno task start flags, 1 openai channel to :${UPSTREAM}, gateway key (auth on), ` +
       "request log on with stdout to a file",
       `load average at end: ${Deno.loadavg().map((v) => v.toFixed(2)).join(" ")}; ` +
@@ -438,6 +474,7 @@ function commandLine(): string {
     "BENCH_STREAMS",
     "BENCH_TTFB_SAMPLES",
     "BENCH_VARIANTS",
+    "BENCH_COMPARE",
   ].filter((k) => Deno.env.get(k) !== undefined).map((k) => `${k}=${Deno.env.get(k)}`);
   return [...knobs, "deno task bench"].join(" ");
 }

@@ -7,9 +7,13 @@ export function toTokenUsage(usage: Usage | null | undefined): TokenUsage | unde
   const completion = usage.completion_tokens ??
     Math.max(0, (usage.total_tokens ?? usage.prompt_tokens) - usage.prompt_tokens);
   const cached = usage.prompt_tokens_details?.cached_tokens;
-  return cached
-    ? { prompt: usage.prompt_tokens, completion, cached }
-    : { prompt: usage.prompt_tokens, completion };
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  return {
+    prompt: usage.prompt_tokens,
+    completion,
+    ...(cached ? { cached } : {}),
+    ...(reasoning ? { reasoning } : {}),
+  };
 }
 
 /** Matches a JSON text that carries a non-null `usage` object, before paying for a parse. */
@@ -33,6 +37,29 @@ export function usageFromTail(text: string): Usage | undefined {
   } catch {
     return undefined;
   }
+}
+
+const USAGE_KEY = new TextEncoder().encode('"usage"');
+const decoder = new TextDecoder();
+
+/**
+ * {@link usageFromTail} on a body still in bytes: only the bytes from the last `"usage"` on are
+ * decoded, so relaying an answer costs no decode and re-encode of the whole of it.
+ */
+export function usageFromTailBytes(bytes: Uint8Array): Usage | undefined {
+  const at = lastIndexOf(bytes, USAGE_KEY);
+  return at === -1 ? undefined : usageFromTail(decoder.decode(bytes.subarray(at)));
+}
+
+function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0];
+  for (let i = haystack.lastIndexOf(first, haystack.length - needle.length); i >= 0;) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+    i = i === 0 ? -1 : haystack.lastIndexOf(first, i - 1);
+  }
+  return -1;
 }
 
 /** The index of the `}` closing the object that opens at `open`, skipping strings. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { toTokenUsage, usageFromTail } from "./usage.ts";
+import { toTokenUsage, usageFromTail, usageFromTailBytes } from "./usage.ts";
 
 Deno.test("usageFromTail() reads the top-level usage without parsing the answer", () => {
   const answer = {
@@ -13,6 +13,14 @@ Deno.test("usageFromTail() reads the top-level usage without parsing the answer"
   };
   assert.deepEqual(usageFromTail(JSON.stringify(answer)), answer.usage);
   assert.deepEqual(usageFromTail(JSON.stringify(answer, null, 2)), answer.usage);
+});
+
+Deno.test("usageFromTailBytes() finds the same usage in the encoded answer", () => {
+  const answer = { choices: [{ text: "‘usage’ ✓" }], usage: { prompt_tokens: 3, total_tokens: 4 } };
+  const bytes = new TextEncoder().encode(JSON.stringify(answer));
+  assert.deepEqual(usageFromTailBytes(bytes), answer.usage);
+  assert.equal(usageFromTailBytes(new TextEncoder().encode('{"choices":[]}')), undefined);
+  assert.equal(usageFromTailBytes(new Uint8Array()), undefined);
 });
 
 Deno.test("usageFromTail() is undefined without a usage object", () => {
