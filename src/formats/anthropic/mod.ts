@@ -41,3 +41,11 @@ export {
   endChatStream,
 } from "./stream_from_chat.ts";
 export { estimateMessagesTokens, MEDIA_TOKENS } from "./count_tokens.ts";
+export {
+  effortOfThinking,
+  THINKING_TABLE,
+  thinkingFields,
+  type ThinkingMode,
+  thinkingModeOf,
+} from "./thinking.ts";
+export { blocksOfDetails, detailsOfBlocks } from "./reasoning.ts";

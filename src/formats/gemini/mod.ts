@@ -30,6 +30,7 @@ export {
   finishReasonOf,
   geminiToChat,
   parseResponse,
+  readParts,
   type ResponseOptions,
   usageOf,
 } from "./chat_response.ts";
@@ -48,4 +49,12 @@ export {
   modelResource,
 } from "./embeddings.ts";
 export { errorStatus, geminiErrorToFailure, retryDelaySeconds } from "./errors.ts";
+export {
+  effortOfThinkingConfig,
+  GEMINI_THINKING_TABLE,
+  takesThinkingLevel,
+  thinkingConfigFor,
+} from "./thinking.ts";
+export { createCursor, detailOfPart, replayReasoning } from "./reasoning.ts";
+export { chatLogprobs, logprobsConfig } from "./logprobs.ts";
 export { listGeminiModels, parseModelsPage } from "./models.ts";

@@ -71,3 +71,20 @@ function roundLevel(level: string, known: readonly string[]): string {
   if (known.includes(level)) return level;
   return level === "minimal" ? "low" : "high";
 }
+
+/**
+ * The other way, for Gemini clients served by OpenAI-style channels: a level is the effort of
+ * the same name; a budget the first table effort whose budget covers it (0 is `none`, -1,
+ * dynamic thinking, sends no effort and leaves the upstream's default).
+ */
+export function effortOfThinkingConfig(config: ThinkingConfig | undefined): string | undefined {
+  if (!config) return undefined;
+  if (typeof config.thinkingLevel === "string") return config.thinkingLevel.toLowerCase();
+  const budget = config.thinkingBudget;
+  if (budget === undefined || budget < 0) return undefined;
+  if (budget === 0) return "none";
+  for (const effort of ["minimal", "low", "medium"] as const) {
+    if (budget <= GEMINI_THINKING_TABLE[effort].thinkingBudget) return effort;
+  }
+  return "high";
+}

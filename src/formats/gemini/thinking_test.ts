@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../errors.ts";
-import { GEMINI_THINKING_TABLE, takesThinkingLevel, thinkingConfigFor } from "./thinking.ts";
+import {
+  effortOfThinkingConfig,
+  GEMINI_THINKING_TABLE,
+  takesThinkingLevel,
+  thinkingConfigFor,
+} from "./thinking.ts";
 
 Deno.test("takesThinkingLevel() is true from Gemini 3 on", () => {
   assert.equal(takesThinkingLevel("gemini-3-pro-preview"), true);
@@ -46,4 +51,14 @@ Deno.test("thinkingConfigFor() sends a level to Gemini 3, rounded to what the mo
     () => thinkingConfigFor("ultra", "gemini-2.5-pro", undefined),
     (e: unknown) => e instanceof UpstreamError && e.status === 400 && /ultra/.test(e.message),
   );
+});
+
+Deno.test("effortOfThinkingConfig() maps a Gemini client's thinking back to reasoning_effort", () => {
+  assert.equal(effortOfThinkingConfig({ thinkingLevel: "LOW" }), "low");
+  assert.equal(effortOfThinkingConfig({ thinkingBudget: 0 }), "none");
+  assert.equal(effortOfThinkingConfig({ thinkingBudget: 1000 }), "low");
+  assert.equal(effortOfThinkingConfig({ thinkingBudget: 5000 }), "medium");
+  assert.equal(effortOfThinkingConfig({ thinkingBudget: 30000 }), "high");
+  assert.equal(effortOfThinkingConfig({ thinkingBudget: -1 }), undefined);
+  assert.equal(effortOfThinkingConfig(undefined), undefined);
 });
