@@ -19,7 +19,8 @@
  * https://ai.google.dev/gemini-api/docs/thought-signatures.
  */
 import { UpstreamError } from "../../errors.ts";
-import { mergeReasoningDetails, REASONING_FORMAT, type Usage } from "../openai.ts";
+import type { Usage } from "../openai.ts";
+import { replayReasoning } from "./reasoning.ts";
 import type { GenerateContentResponse, Part, UsageMetadata } from "./schema.ts";
 import { decodeToolCallId, signatureFromExtra } from "./tool_calls.ts";
 
@@ -115,41 +116,38 @@ export function usageMetadataOf(usage: Usage | null | undefined): UsageMetadata 
 }
 
 /**
- * Gemini parts for a message or a delta, in Gemini's order: thoughts, text, function calls.
- * Tool calls must be whole (the stream converter gathers their fragments first).
+ * Gemini parts for a message or a delta, in Gemini's order: thoughts, text, function calls, each
+ * signature where `replayReasoning` (shared with the plugin side) says it was. Tool calls must
+ * be whole (the stream converter gathers their fragments first).
  */
 export function partsOf(turn: ChatTurn, includeThoughts: boolean): Part[] {
+  const replay = replayReasoning(turn.reasoning_details);
   const parts: Part[] = [];
+  // A signed thought the client did not ask to see still owes its signature: on the next part.
   let signature: string | undefined;
-  const add = (part: Part) => {
-    if (signature && part.thoughtSignature === undefined && !part.thought) {
-      part.thoughtSignature = signature;
-      signature = undefined;
+  if (includeThoughts) {
+    parts.push(...replay.thoughts.filter((t) => t.text !== "" || t.thoughtSignature));
+    if (replay.thoughts.length === 0 && turn.reasoning_content) {
+      parts.push({ text: turn.reasoning_content, thought: true });
     }
-    parts.push(part);
+  } else signature = replay.thoughts.findLast((t) => t.thoughtSignature)?.thoughtSignature;
+  signature = replay.textSignature ?? signature;
+  const take = () => {
+    const taken = signature;
+    signature = undefined;
+    return taken ? { thoughtSignature: taken } : {};
   };
-  const details = mergeReasoningDetails(turn.reasoning_details, REASONING_FORMAT.gemini);
-  for (const detail of details) {
-    if (detail.type === "reasoning.encrypted") signature = detail.data;
-    else {
-      const text = detail.type === "reasoning.text" ? detail.text ?? "" : detail.summary;
-      const signed = detail.type === "reasoning.text" ? detail.signature ?? undefined : undefined;
-      if (includeThoughts && text !== "") {
-        parts.push({ text, thought: true, ...(signed ? { thoughtSignature: signed } : {}) });
-      } else if (signed) signature = signed;
-    }
-  }
-  if (details.length === 0 && includeThoughts && turn.reasoning_content) {
-    parts.push({ text: turn.reasoning_content, thought: true });
-  }
   const text = turn.content || turn.refusal;
-  if (text) add({ text });
-  for (const call of turn.tool_calls ?? []) add(functionCallPart(call));
-  if (signature) parts.push({ text: "", thoughtSignature: signature });
+  if (text) parts.push({ text, ...take() });
+  for (const call of turn.tool_calls ?? []) {
+    const part = functionCallPart(call, call.id ? replay.callSignatures.get(call.id) : undefined);
+    parts.push(part.thoughtSignature ? part : { ...part, ...take() });
+  }
+  if (signature) parts.push({ text: "", ...take() });
   return parts;
 }
 
-function functionCallPart(call: ChatToolCall): Part {
+function functionCallPart(call: ChatToolCall, detailSignature: string | undefined): Part {
   const { id, signature } = decodeToolCallId(call.id ?? "");
   const name = call.function?.name ?? "";
   const raw = call.function?.arguments ?? "";
@@ -161,7 +159,7 @@ function functionCallPart(call: ChatToolCall): Part {
       throw new UpstreamError(502, `Upstream sent arguments for "${name}" that are not JSON`);
     }
   }
-  const thoughtSignature = signatureFromExtra(call) ?? signature;
+  const thoughtSignature = detailSignature ?? signatureFromExtra(call) ?? signature;
   return {
     functionCall: {
       ...(id ? { id } : {}),

@@ -4,9 +4,9 @@
  *
  * Where the dialects differ:
  * - `systemInstruction` becomes the first (system) message;
- * - a `model` turn becomes an assistant message: thought parts its `reasoning_content` and, with
- *   their signatures, `reasoning_details` of format `google-gemini-v1` (the shared convention);
- *   a signature on a function call rides on the tool call (`tool_calls.ts`);
+ * - a `model` turn becomes an assistant message read as a Gemini answer is (`readParts`, shared
+ *   with the plugin side): thoughts as `reasoning_content` and, with every signature,
+ *   `reasoning_details` of format `google-gemini-v1`; a call's signature also rides on its id;
  * - function calls without an id get one (`call_<turn>_<n>`), and each `functionResponse` becomes
  *   a `tool` message answering the call it names (by id, else the first unanswered call of that
  *   name, as Gemini matches them), placed before the rest of its turn as OpenAI requires;
@@ -17,13 +17,12 @@
  * Reference: https://ai.google.dev/api/caching#Content (Part's data fields) and
  * https://ai.google.dev/gemini-api/docs/function-calling (the call/response turn pattern).
  */
-import { type ChatMessage, REASONING_FORMAT, type ReasoningDetail } from "../openai.ts";
+import type { ChatMessage } from "../openai.ts";
 import { unsupported } from "./_client_error.ts";
+import { readParts } from "./chat_response.ts";
 import type { Content, Part } from "./schema.ts";
-import { encodeToolCallId, signatureExtra } from "./tool_calls.ts";
 
 type ChatPart = { type: string; [key: string]: unknown };
-type ToolCall = NonNullable<ChatMessage["tool_calls"]>[number];
 
 /** A call made in an earlier model turn, waiting for its response. */
 interface Call {
@@ -76,48 +75,25 @@ export function contentsToMessages(contents: readonly Content[], system?: Conten
 }
 
 function assistantMessage(parts: readonly Part[], i: number, calls: Call[]): ChatMessage {
-  let text = "";
-  let reasoning = "";
-  const details: ReasoningDetail[] = [];
-  const toolCalls: ToolCall[] = [];
-  const format = REASONING_FORMAT.gemini;
   parts.forEach((part, j) => {
-    const signature = part.thoughtSignature;
-    if (part.functionCall) {
-      const { id, name, args } = part.functionCall;
-      const chatId = encodeToolCallId(id ?? `call_${i}_${toolCalls.length}`, signature);
-      calls.push({ chatId, geminiId: id, name, answered: false });
-      toolCalls.push({
-        id: chatId,
-        type: "function",
-        function: { name, arguments: JSON.stringify(args ?? {}) },
-        ...signatureExtra(signature),
-      });
-    } else if (part.text !== undefined && part.thought) {
-      reasoning += part.text;
-      details.push({
-        type: "reasoning.text",
-        text: part.text,
-        ...(signature ? { signature } : {}),
-        format,
-        index: details.length,
-      });
-    } else if (part.text !== undefined || hasOnly(part, "thoughtSignature")) {
-      text += part.text ?? "";
-      if (signature) {
-        details.push({
-          type: "reasoning.encrypted",
-          data: signature,
-          format,
-          index: details.length,
-        });
-      }
-    } else {
+    const known = part.functionCall || part.text !== undefined || hasOnly(part, "thoughtSignature");
+    if (!known) {
       throw unsupported(
         `contents[${i}].parts[${j}]`,
         "only text, thoughts and function calls can be replayed in a model turn to this channel",
       );
     }
+  });
+  let n = 0;
+  const { text, reasoning, toolCalls, details } = readParts(parts, () => `call_${i}_${n++}`);
+  const geminiIds = parts.filter((p) => p.functionCall).map((p) => p.functionCall!.id);
+  toolCalls.forEach((call, k) => {
+    calls.push({
+      chatId: call.id,
+      geminiId: geminiIds[k],
+      name: call.function.name,
+      answered: false,
+    });
   });
   return {
     role: "assistant",

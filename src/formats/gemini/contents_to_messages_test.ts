@@ -23,13 +23,17 @@ Deno.test("contentsToMessages() turns a call/response turn pair into tool_calls 
   const assistant = messages[2];
   assert.equal(assistant.content, null);
   assert.equal(assistant.reasoning_content, "I should look it up.");
-  assert.deepEqual(assistant.reasoning_details, [{
-    type: "reasoning.text",
-    text: "I should look it up.",
-    format: "google-gemini-v1",
-    index: 0,
-  }]);
   const [call] = assistant.tool_calls!;
+  assert.deepEqual(assistant.reasoning_details, [
+    { type: "reasoning.text", text: "I should look it up.", format: "google-gemini-v1", index: 0 },
+    {
+      type: "reasoning.encrypted",
+      data: "CiQB0e2Kb3+qJ7u9a/Zk1x0sQm4=",
+      id: call.id,
+      format: "google-gemini-v1",
+      index: 1,
+    },
+  ]);
   assert.equal(call.function.name, "get_weather");
   assert.deepEqual(JSON.parse(call.function.arguments), { location: "Paris", unit_name: "C" });
   // The signature travels with the call, both ways chat clients keep it.

@@ -11,13 +11,15 @@
  *
  * Reference: https://ai.google.dev/api/generate-content#request-body,
  * https://ai.google.dev/api/generate-content#v1beta.GenerationConfig and
- * https://ai.google.dev/gemini-api/docs/thinking (`thinkingBudget`, `thinkingLevel`).
+ * https://ai.google.dev/gemini-api/docs/thinking (`thinkingBudget` and `thinkingLevel` become
+ * `reasoning_effort` by the shared table, `thinking.ts`).
  */
 import type { ChatCompletionRequest } from "../openai.ts";
 import { unsupported } from "./_client_error.ts";
 import type { GenerateContentBody } from "./client_requests.ts";
 import { contentsToMessages } from "./contents_to_messages.ts";
 import { fromGeminiSchema } from "./schema_to_json_schema.ts";
+import { effortOfThinkingConfig } from "./thinking.ts";
 
 export interface GenerateToChatOptions {
   /** The model as the client named it; routing puts the channel's name in its place. */
@@ -139,26 +141,9 @@ function generation(config: NonNullable<GenerateContentBody["generationConfig"]>
   set("presence_penalty", config.presencePenalty);
   set("frequency_penalty", config.frequencyPenalty);
   if (config.stopSequences && config.stopSequences.length > 0) out.stop = config.stopSequences;
-  set("reasoning_effort", reasoningEffort(config.thinkingConfig));
+  set("reasoning_effort", effortOfThinkingConfig(config.thinkingConfig));
   set("response_format", responseFormat(config));
   return out;
-}
-
-/**
- * Gemini's thinking settings as OpenAI's `reasoning_effort`: a level as is, a token budget by
- * the bands Google's own OpenAI-compatible endpoint uses (1024 / 8192 / 24576), 0 as "none".
- * The dynamic budget (-1) and `includeThoughts` alone leave the model's default.
- */
-function reasoningEffort(thinking: Record<string, unknown> | undefined): string | undefined {
-  if (!thinking) return undefined;
-  if (typeof thinking.thinkingLevel === "string") {
-    const level = thinking.thinkingLevel.toLowerCase();
-    if (level !== "thinking_level_unspecified") return level;
-  }
-  const budget = thinking.thinkingBudget;
-  if (typeof budget !== "number" || budget < 0) return undefined;
-  if (budget === 0) return "none";
-  return budget <= 1024 ? "low" : budget <= 8192 ? "medium" : "high";
 }
 
 function responseFormat(config: NonNullable<GenerateContentBody["generationConfig"]>) {

@@ -82,7 +82,7 @@ Deno.test("generateToChat() maps thinking settings to reasoning_effort", () => {
     convert({ generationConfig: { thinkingConfig } }).reasoning_effort;
   assert.equal(effort({ thinkingLevel: "HIGH" }), "high");
   assert.equal(effort({ thinkingBudget: 0 }), "none");
-  assert.equal(effort({ thinkingBudget: 512 }), "low");
+  assert.equal(effort({ thinkingBudget: 1000 }), "low");
   assert.equal(effort({ thinkingBudget: 8192 }), "medium");
   assert.equal(effort({ thinkingBudget: 30000 }), "high");
   assert.equal(effort({ thinkingBudget: -1, includeThoughts: true }), undefined);
