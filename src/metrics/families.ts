@@ -96,12 +96,18 @@ abstract class Family<S> {
   protected abstract renderSeries(out: string[], entry: Entry<S>): void;
 }
 
-/** A count that only goes up. */
+/**
+ * A count that only goes up. Numbers live in typed arrays here and in histograms: adding a
+ * fraction (a cost, a duration) to a plain field boxes a new heap number on every update.
+ */
 export class CounterSeries {
-  value = 0;
+  readonly #value = new Float64Array(1);
+  get value(): number {
+    return this.#value[0];
+  }
   /** Adds `n`; a negative or NaN `n` is ignored, so a counter never goes down. */
   inc(n = 1): void {
-    if (n > 0) this.value += n;
+    if (n > 0) this.#value[0] += n;
   }
 }
 
@@ -135,21 +141,33 @@ export class Gauge extends Family<GaugeSeries> {
 
 /** Observations counted into fixed buckets (each counted once, made cumulative at render). */
 export class HistogramSeries {
-  readonly counts: Float64Array;
-  sum = 0;
-  count = 0;
-  constructor(private readonly bounds: readonly number[]) {
-    this.counts = new Float64Array(bounds.length + 1);
+  /** Per bucket (the last is `+Inf`), then the sum, then the count. */
+  readonly #state: Float64Array;
+  readonly #bounds: readonly number[];
+  constructor(bounds: readonly number[]) {
+    this.#bounds = bounds;
+    this.#state = new Float64Array(bounds.length + 3);
   }
   /** Counts `v` in the first bucket whose upper bound is ≥ `v`; NaN is ignored. */
   observe(v: number): void {
     if (Number.isNaN(v)) return;
-    const bounds = this.bounds;
+    const bounds = this.#bounds;
+    const state = this.#state;
     let i = 0;
     while (i < bounds.length && v > bounds[i]) i++;
-    this.counts[i]++;
-    this.sum += v;
-    this.count++;
+    state[i]++;
+    state[bounds.length + 1] += v;
+    state[bounds.length + 2]++;
+  }
+  /** Observations per bucket, not cumulative; the last is the `+Inf` bucket's own. */
+  get counts(): Float64Array {
+    return this.#state.subarray(0, this.#bounds.length + 1);
+  }
+  get sum(): number {
+    return this.#state[this.#bounds.length + 1];
+  }
+  get count(): number {
+    return this.#state[this.#bounds.length + 2];
   }
 }
 
