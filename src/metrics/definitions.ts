@@ -118,7 +118,8 @@ export function defineMetrics(registry: Registry, maxSeries?: number) {
     sessions: registry.counter({
       ...cap,
       name: "sluice_websocket_sessions_total",
-      help: "WebSocket sessions ended (counted apart from HTTP requests), by status class.",
+      help: "WebSocket sessions ended and upgrades refused (counted apart from HTTP requests), " +
+        "by status class.",
       labels: [...BY_KEY, "status"],
     }),
     sessionDuration: registry.histogram({
