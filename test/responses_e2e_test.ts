@@ -211,6 +211,13 @@ Deno.test("responses API sends native requests byte for byte to the right URL", 
     assert.equal(native.received.at(-1)!.body, body);
     assert.equal(native.received.at(-1)!.path, "/v1/responses");
     assert.equal(native.received.at(-1)!.headers.get("authorization"), "Bearer sk-up-openai");
+    const bare = await fetch(`${gateway.url}/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ALICE}` },
+      body: '{"model":"m-deepseek","input":"Hi"}',
+    });
+    assert.equal(bare.status, 200);
+    assert.equal((await bare.json()).output[0].content[0].text, "Hello from m-deepseek");
 
     const alice = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: ALICE, maxRetries: 0 });
     await alice.responses.create({ model: "m-azure", input: "Hi" });
@@ -390,6 +397,18 @@ Deno.test("responses API errors are OpenAI-shaped and name the field", async () 
     assert.equal(wrong.status, 405);
     assert.equal(wrong.headers.get("allow"), "POST");
     await wrong.body?.cancel();
+    const long = await post({
+      model: "m-deepseek",
+      input: "x",
+      previous_response_id: "r".repeat(5000),
+    });
+    assert.equal(long.status, 400);
+    assert.equal((await long.json()).error.param, "previous_response_id");
+    const odd = await fetch(`${gateway.url}/v1/responses/${"%2F..%2F".repeat(50)}`, {
+      headers: { authorization: `Bearer ${ALICE}` },
+    });
+    assert.equal(odd.status, 404);
+    assert.equal((await odd.json()).error.type, "invalid_request_error");
     await assert.rejects(
       alice.responses.retrieve("resp_nope"),
       (e) => e instanceof OpenAI.NotFoundError && /resp_nope/.test(e.message),
