@@ -4,7 +4,13 @@
  */
 import { z } from "zod";
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 const SIZE_UNITS: Record<string, number> = {
   b: 1,
   kb: 1000,
@@ -15,10 +21,10 @@ const SIZE_UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-/** Parses `"30s"`, `"5m"`, `"250ms"` or a number of seconds into milliseconds. */
+/** Parses `"30s"`, `"5m"`, `"250ms"`, `"7d"` or a number of seconds into milliseconds. */
 export function parseDuration(value: string | number): number | undefined {
   if (typeof value === "number") return value >= 0 ? value * 1000 : undefined;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/i.exec(value);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/i.exec(value);
   if (!match) return undefined;
   return Number(match[1]) * DURATION_UNITS[match[2].toLowerCase()];
 }
@@ -37,7 +43,7 @@ export const durationMs = z.union([z.number(), z.string()]).transform((value, ct
   if (ms === undefined) {
     ctx.addIssue({
       code: "custom",
-      message: `Invalid duration ${JSON.stringify(value)}: use e.g. "500ms", "30s", "5m"`,
+      message: `Invalid duration ${JSON.stringify(value)}: use e.g. "500ms", "30s", "5m", "7d"`,
     });
     return z.NEVER;
   }

@@ -6,6 +6,7 @@ Deno.test("parseDuration() reads units and bare seconds", () => {
   assert.equal(parseDuration("30s"), 30_000);
   assert.equal(parseDuration("1.5m"), 90_000);
   assert.equal(parseDuration("2h"), 7_200_000);
+  assert.equal(parseDuration("7d"), 604_800_000);
   assert.equal(parseDuration(5), 5_000);
 });
 
