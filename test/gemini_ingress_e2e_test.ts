@@ -7,7 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { ApiError, type Content, GoogleGenAI } from "@google/genai";
-import { sseResponse, startGateway, startUpstream, type Upstream } from "./_harness.ts";
+import {
+  sseResponse,
+  startGateway,
+  startUpstream,
+  type TestGateway,
+  type Upstream,
+} from "./_harness.ts";
 import { fixtureText } from "./fixtures/anthropic/_load.ts";
 
 const GEMINI = new URL("./fixtures/gemini/", import.meta.url);
@@ -129,6 +135,7 @@ async function withGateway(
     oai: Upstream;
     ant: Upstream;
     sent: string[];
+    gateway: TestGateway;
   }) => Promise<void>,
 ) {
   const gem = geminiProtocol();
@@ -157,7 +164,7 @@ channels:
     },
   });
   try {
-    await fn({ ai, url: gateway.url, gem, oai, ant, sent });
+    await fn({ ai, url: gateway.url, gem, oai, ant, sent, gateway });
   } finally {
     await gateway.close();
     await Promise.all([gem.close(), oai.close(), ant.close()]);
@@ -167,7 +174,7 @@ channels:
 const upstreamBody = (u: Upstream, i = -1) => JSON.parse(u.received.at(i)!.body);
 
 Deno.test("gemini ingress: @google/genai reaches a Gemini channel natively with its own bytes", async () => {
-  await withGateway(async ({ ai, gem, sent }) => {
+  await withGateway(async ({ ai, gem, sent, gateway }) => {
     const answer = await ai.models.generateContent({
       model: "gemini-test",
       contents: "Title?",
@@ -191,6 +198,16 @@ Deno.test("gemini ingress: @google/genai reaches a Gemini channel natively with 
     assert.equal(streamed, "The sky is blue because of Rayleigh scattering.");
     assert.equal(gem.received[1].path, "/v1beta/models/gemini-test:streamGenerateContent?alt=sse");
     assert.equal(gem.received[1].body, sent[1]);
+    const [whole, streamedRecord] = await gateway.recorded(2);
+    assert.partialDeepStrictEqual(whole, {
+      endpoint: "generate_content",
+      channel: "gem",
+      usage: { prompt: 151, completion: 76 },
+    });
+    assert.partialDeepStrictEqual(streamedRecord, {
+      stream: true,
+      usage: { prompt: 7, completion: 33 },
+    }, "a native stream is counted");
 
     const counted = await ai.models.countTokens({ model: "gemini-test", contents: "Count me" });
     assert.equal(counted.totalTokens, 31, "Gemini's own count, passed through");
