@@ -228,7 +228,7 @@ Deno.test("gemini ingress: @google/genai reaches a Gemini channel natively with 
 });
 
 Deno.test("gemini ingress: non-Gemini channels are served converted, streaming and not", async () => {
-  await withGateway(async ({ ai, oai, ant }) => {
+  await withGateway(async ({ ai, oai, ant, gateway }) => {
     for (
       const [model, expected] of [["gpt-x", "Hello from gpt-x"], [
         "deepseek-x",
@@ -249,6 +249,9 @@ Deno.test("gemini ingress: non-Gemini channels are served converted, streaming a
       assert.equal(usage, 14);
     }
     assert.deepEqual(upstreamBody(oai, 0).messages, [{ role: "user", content: "Hi" }]);
+    for (const record of await gateway.recorded(4)) {
+      assert.partialDeepStrictEqual(record, { status: 200, usage: { prompt: 9, completion: 5 } });
+    }
 
     const claude = await ai.models.generateContent({ model: "claude-x", contents: "Hi" });
     assert.ok((claude.text ?? "").length > 0);
