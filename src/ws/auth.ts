@@ -1,0 +1,81 @@
+/**
+ * Authenticates a WebSocket handshake with the same key ring, expiry and open-mode rule as HTTP,
+ * before anything is opened upstream, so a refusal is an HTTP status the client can read
+ * (401/403) rather than a socket that opens and dies. Browsers cannot set headers on a
+ * WebSocket, so besides the HTTP headers a key may come as an `openai-insecure-api-key.<key>`
+ * subprotocol (OpenAI's SDK convention), as `?key=`, or as Azure's `api-key` (header or query).
+ * Wherever it came from, it is removed from what goes upstream (see `withoutCredentials`).
+ */
+import type { Context } from "hono";
+import { isLoopback } from "../auth/middleware.ts";
+import { presentedToken } from "../auth/token.ts";
+import { GatewayError } from "../errors.ts";
+import type { Gateway } from "../gateway/build.ts";
+import type { GatewayEnv } from "../ingress/route.ts";
+import { offeredProtocols } from "./handshake.ts";
+
+/** Query parameters that carry credentials: read as a key here, never forwarded. */
+const CREDENTIAL_PARAMS = new Set(["key", "api-key", "api_key", "authorization"]);
+
+export interface WebSocketAuthOptions {
+  gateway(): Gateway;
+  /** The client's address, for the open-mode loopback check. */
+  remoteAddress(c: Context<GatewayEnv>): string | undefined;
+  now?: () => Date;
+}
+
+/** The gateway key a handshake presents, from wherever a WebSocket client can put it. */
+export function presentedWebSocketToken(request: Request, url: URL): string | undefined {
+  return presentedToken(request.headers) ??
+    (request.headers.get("api-key")?.trim() || undefined) ??
+    offeredProtocols(request.headers).token ??
+    (url.searchParams.get("key") || url.searchParams.get("api-key") || undefined);
+}
+
+/**
+ * Authenticates `c` and sets `gateway`, `key` and `token` in its context, as the HTTP auth
+ * middleware does.
+ * @throws {GatewayError} 401 missing or unknown key, 403 expired key.
+ */
+export function authenticateWebSocket(c: Context<GatewayEnv>, options: WebSocketAuthOptions): void {
+  const gateway = options.gateway();
+  if (gateway.keys.open) {
+    const address = options.remoteAddress(c);
+    if (address !== undefined && !isLoopback(address)) {
+      throw new GatewayError(
+        401,
+        "This gateway has no keys configured and only serves loopback clients",
+        { code: "missing_api_key" },
+      );
+    }
+  }
+  c.set("gateway", gateway);
+  const token = presentedWebSocketToken(c.req.raw, new URL(c.req.url));
+  if (!token && !gateway.keys.open) {
+    throw new GatewayError(
+      401,
+      "Missing API key: send it as 'Authorization: Bearer <key>', as a subprotocol " +
+        "'openai-insecure-api-key.<key>', or as '?key=<key>'",
+      { code: "missing_api_key" },
+    );
+  }
+  const key = gateway.keys.authenticate(token, (options.now ?? (() => new Date()))());
+  c.set("key", key);
+  c.set("token", token);
+  c.get("log").set({ key: key.name });
+}
+
+/**
+ * The client's query without credentials: the parameters that carry keys, and any other whose
+ * value contains the presented token (so a key smuggled under another name stays here too).
+ */
+export function withoutCredentials(query: URLSearchParams, token: string | undefined): string {
+  const kept = new URLSearchParams();
+  for (const [name, value] of query) {
+    if (CREDENTIAL_PARAMS.has(name.toLowerCase())) continue;
+    if (token && value.includes(token)) continue;
+    kept.append(name, value);
+  }
+  const text = kept.toString();
+  return text === "" ? "" : `?${text}`;
+}
