@@ -4,6 +4,8 @@
  * - URL: `{base_url}/openai/deployments/{deployment}/{path}?api-version=…`, or with
  *   `api: v1` the newer `{base_url}/openai/v1/{path}` (no api-version; `model` names the
  *   deployment). `base_url` is the resource endpoint, `https://NAME.openai.azure.com`.
+ *   Responses (served natively) are not per deployment: `{base_url}/openai/v1/responses`, or
+ *   `{base_url}/openai/responses?api-version=…` (preview versions only), `model` the deployment.
  * - Key in the `api-key` header, not `Authorization: Bearer`.
  * - Errors: content-filter 400s (`code: content_filter`, `innererror.content_filter_result`)
  *   and `DeploymentNotFound` 404s become clear OpenAI errors; the status is kept.
@@ -14,6 +16,9 @@
  *   (also `/completions`, `/embeddings`); the body's `model` is accepted and ignored there.
  * - learn.microsoft.com/azure/foundry/openai/api-version-lifecycle — v1 API (GA since 2025-08):
  *   `{endpoint}/openai/v1/`, no `api-version`, `model` is the deployment name.
+ * - learn.microsoft.com/azure/foundry/openai/how-to/responses — `POST {endpoint}/openai/v1/responses`;
+ *   earlier `POST {endpoint}/openai/responses?api-version=2025-03-01-preview` (or later), with
+ *   `GET`/`DELETE …/responses/{id}` and `…/{id}/input_items` beside it.
  * - `stream_options.include_usage` is accepted since 2024-08-01-preview and in 2024-10-21 GA.
  * - Content filter error shape: `{error:{code:"content_filter", status:400,
  *   innererror:{code:"ResponsibleAIPolicyViolation", content_filter_result:{hate:{filtered,
@@ -52,8 +57,51 @@ export function azureUrl(
   const path = ENDPOINTS[endpoint].path;
   const root = baseUrl.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
   if (options.api === "v1") return new URL(`${root}/openai/v1${path}`);
+  if (endpoint === "responses") {
+    // Not per deployment on either surface: the deployment is the body's `model`.
+    const url = new URL(`${root}/openai/responses`);
+    url.searchParams.set("api-version", responsesApiVersion(options.api_version));
+    return url;
+  }
   const url = new URL(`${root}/openai/deployments/${encodeURIComponent(deployment)}${path}`);
   url.searchParams.set("api-version", options.api_version);
+  return url;
+}
+
+/**
+ * The api-version for Responses on the deployments surface, which has it only since
+ * `2025-03-01-preview`: the channel's own when new enough, else `2025-04-01-preview`.
+ */
+export function responsesApiVersion(configured: string): string {
+  return configured.slice(0, 10) >= "2025-03-01" ? configured : "2025-04-01-preview";
+}
+
+/** The deployments surface serves realtime on preview versions only. */
+const REALTIME_PREVIEW = "2025-04-01-preview";
+
+/**
+ * Azure's realtime WebSocket for a deployment: `{root}/openai/v1/realtime?model={deployment}`
+ * (GA, `api: v1`) or `{root}/openai/realtime?api-version=…&deployment={deployment}` (preview:
+ * the channel's `api_version` when it is a preview, else 2025-04-01-preview). The key goes in
+ * the `api-key` header (browsers, which cannot set it, use `?api-key=`; the gateway can).
+ * Source: learn.microsoft.com/azure/foundry/openai/how-to/realtime-audio-websockets
+ * ("Connection and authentication", checked 2026-12).
+ */
+export function azureRealtimeUrl(
+  baseUrl: string,
+  deployment: string,
+  options: Pick<AzureOptions, "api" | "api_version">,
+): URL {
+  const root = baseUrl.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
+  if (options.api === "v1") {
+    const url = new URL(`${root}/openai/v1/realtime`);
+    url.searchParams.set("model", deployment);
+    return url;
+  }
+  const url = new URL(`${root}/openai/realtime`);
+  const preview = options.api_version.endsWith("-preview");
+  url.searchParams.set("api-version", preview ? options.api_version : REALTIME_PREVIEW);
+  url.searchParams.set("deployment", deployment);
   return url;
 }
 
@@ -131,9 +179,19 @@ export default definePlugin({
   name: "azure",
   description: "Azure OpenAI deployments (api-key auth, api-version or the v1 API)",
   options: azureOptions,
+  endpoints: ["chat", "completions", "embeddings", "responses"],
 
   rewriteRequest(request, ctx) {
-    if (request.endpoint === "messages") return;
+    // Azure serves only OpenAI's endpoints; others never reach it (see `endpoints`).
+    const e = request.endpoint;
+    if (e === "responses") {
+      const deployment = deploymentFor(ctx.model, ctx.channel.options.deployments);
+      request.url = azureUrl(ctx.channel.baseUrl, e, deployment, ctx.channel.options);
+      // The client's bytes go as they came unless the deployment's name differs.
+      if (deployment !== ctx.model) request.body.model = deployment;
+      return;
+    }
+    if (e !== "chat" && e !== "completions" && e !== "embeddings") return;
     const o = ctx.channel.options;
     const deployment = deploymentFor(ctx.model, o.deployments);
     request.url = azureUrl(ctx.channel.baseUrl, request.endpoint, deployment, o);
@@ -145,6 +203,17 @@ export default definePlugin({
 
   injectHeaders(headers, ctx) {
     if (ctx.apiKey) headers.set("api-key", ctx.apiKey);
+  },
+
+  openWebSocket(ctx) {
+    const headers: Record<string, string> = ctx.apiKey ? { "api-key": ctx.apiKey } : {};
+    if (ctx.kind === "passthrough") return { url: ctx.url, headers };
+    const o = ctx.channel.options;
+    const url = azureRealtimeUrl(ctx.channel.baseUrl, deploymentFor(ctx.model, o.deployments), o);
+    for (const [name, value] of ctx.url.searchParams) {
+      if (!["model", "deployment", "api-version"].includes(name)) url.searchParams.set(name, value);
+    }
+    return { url, headers };
   },
 
   transformError(status, body) {

@@ -8,6 +8,8 @@ import {
   definePlugin,
   gemini,
   type RequestContext,
+  type SseEvent,
+  UpstreamError,
   type Usage,
   z,
 } from "../src/plugin/contract.ts";
@@ -49,11 +51,28 @@ export default definePlugin<Options, gemini.GeminiStreamState>({
   description: "Google Gemini API (generateContent, streaming, embeddings)",
   defaults: { base_url: "https://generativelanguage.googleapis.com/v1beta" },
   options,
-  endpoints: ["chat", "embeddings"],
+  // Gemini's own methods too: Gemini clients (`/v1beta/models/...`) get their request natively.
+  endpoints: [
+    "chat",
+    "embeddings",
+    "generate_content",
+    "count_tokens",
+    "embed_content",
+    "batch_embed_contents",
+  ],
 
   rewriteRequest(request, ctx) {
     const o = ctx.channel.options;
     const model = `${ctx.channel.baseUrl}/${gemini.modelPath(ctx.model)}`;
+    const native = NATIVE_METHODS[request.endpoint];
+    if (native) {
+      const stream = request.endpoint === "generate_content" && ctx.stream;
+      return {
+        url: `${model}:${stream ? "streamGenerateContent?alt=sse" : native}`,
+        headers: request.headers,
+        body: nativeBody(request.body, ctx.model),
+      };
+    }
     if (request.endpoint === "embeddings") {
       const converted = gemini.embeddingsToGemini(request.body, ctx.model, {
         taskType: o.embedding_task_type,
@@ -84,6 +103,7 @@ export default definePlugin<Options, gemini.GeminiStreamState>({
   },
 
   transformResponse(body, ctx) {
+    if (NATIVE_METHODS[ctx.endpoint]) return body;
     if (ctx.endpoint === "embeddings") {
       const call = pending.get(ctx);
       return gemini.geminiToEmbeddings(body, {
@@ -108,12 +128,14 @@ export default definePlugin<Options, gemini.GeminiStreamState>({
   },
 
   transformStreamEvent(event, ctx) {
+    if (NATIVE_METHODS[ctx.endpoint]) return [checkedNativeEvent(event)];
     return gemini.geminiChunkToChat(event.data, ctx.state).map((chunk) => ({
       data: JSON.stringify(chunk),
     }));
   },
 
   endStream(ctx) {
+    if (NATIVE_METHODS[ctx.endpoint]) return [];
     return gemini.endGeminiStream(ctx.state).map((chunk) => ({ data: JSON.stringify(chunk) }));
   },
 
@@ -140,6 +162,46 @@ export default definePlugin<Options, gemini.GeminiStreamState>({
     );
   },
 });
+
+/** Gemini's method for each endpoint a Gemini client calls natively. */
+const NATIVE_METHODS: Partial<Record<string, string>> = {
+  generate_content: "generateContent",
+  count_tokens: "countTokens",
+  embed_content: "embedContent",
+  batch_embed_contents: "batchEmbedContents",
+};
+
+/**
+ * A Gemini client's own body for the upstream: without the `model` and `stream` fields the
+ * gateway's draft adds (Gemini names the model in the URL), and with every model the body names
+ * set to the channel's (an alias or `channel/model` prefix means nothing to Google).
+ */
+function nativeBody(draft: Record<string, unknown>, model: string): Record<string, unknown> {
+  const { model: _model, stream: _stream, ...body } = draft;
+  const resource = gemini.modelResource(model);
+  if (Array.isArray(body.requests)) {
+    body.requests = body.requests.map((r) => ({ ...r, model: resource }));
+  }
+  const inner = body.generateContentRequest as Record<string, unknown> | undefined;
+  if (inner && typeof inner === "object") {
+    body.generateContentRequest = { ...inner, model: resource };
+  }
+  return body;
+}
+
+/** A native stream's event, passed as it came; an error object in it is the upstream's error. */
+function checkedNativeEvent(event: SseEvent): SseEvent {
+  if (!event.data.includes('"error"')) return event;
+  let json: unknown;
+  try {
+    json = JSON.parse(event.data);
+  } catch {
+    return event;
+  }
+  const failure = gemini.geminiErrorToFailure(502, json);
+  if (failure) throw new UpstreamError(failure.status, failure.message, failure.type);
+  return event;
+}
 
 /** Usage from a Gemini body or stream event; embeddings fall back to the estimate. */
 function usageOf(data: unknown, ctx: RequestContext<Options>): Usage | undefined {

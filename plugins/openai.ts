@@ -10,8 +10,11 @@ import {
   type Plugin,
   type RequestContext,
   type UpstreamRequest,
+  type WebSocketContext,
+  type WebSocketTarget,
   z,
 } from "../src/plugin/contract.ts";
+import { withoutSignedReasoning } from "./_compat.ts";
 
 export const openaiOptions = z.strictObject({
   /**
@@ -19,6 +22,12 @@ export const openaiOptions = z.strictObject({
    * that reject the field. @default true
    */
   stream_usage: z.boolean().default(true),
+  /**
+   * Signed reasoning other providers sent (`reasoning_details`, and the `reasoning_content`
+   * beside it) is dropped from the history: Chat Completions has no such field. `forward` keeps
+   * it for upstreams that replay it themselves (OpenRouter). @default "drop"
+   */
+  reasoning_details: z.enum(["drop", "forward"]).default("drop"),
 });
 export type OpenAIOptions = z.infer<typeof openaiOptions>;
 
@@ -27,6 +36,14 @@ function askForStreamUsage(request: UpstreamRequest, ctx: RequestContext<OpenAIO
   if (!ctx.stream || !ctx.channel.options.stream_usage) return;
   if (request.endpoint !== "chat" && request.endpoint !== "completions") return;
   request.body.stream_options = { ...request.body.stream_options, include_usage: true };
+}
+
+/** The `openai` rewrite, which every preset runs before its own. */
+function openaiRewrite(request: UpstreamRequest, ctx: RequestContext<OpenAIOptions>): void {
+  askForStreamUsage(request, ctx);
+  if (request.endpoint === "chat" && ctx.channel.options.reasoning_details === "drop") {
+    withoutSignedReasoning(request.body);
+  }
 }
 
 /** `GET /models` of an OpenAI-compatible upstream. */
@@ -43,13 +60,26 @@ async function listOpenAIModels(ctx: ModelsContext<unknown>): Promise<string[]> 
   return (list.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string");
 }
 
+/**
+ * OpenAI's Realtime WebSocket: `wss://…/v1/realtime?model=…` (the gateway's default URL) with the
+ * key in `Authorization: Bearer`, as for HTTP; the client's subprotocols (`realtime`,
+ * `openai-beta.realtime-v1`) go along, its `openai-insecure-api-key.*` one never does.
+ * Source: developers.openai.com/api/docs/guides/realtime-websocket (checked 2026-12).
+ */
+export function openAIWebSocket(ctx: WebSocketContext<unknown>): WebSocketTarget {
+  return { url: ctx.url, headers: ctx.apiKey ? { authorization: `Bearer ${ctx.apiKey}` } : {} };
+}
+
 const openai = definePlugin<OpenAIOptions>({
   name: "openai",
   description: "OpenAI API and any OpenAI-compatible server",
   defaults: { base_url: "https://api.openai.com/v1" },
   options: openaiOptions,
-  rewriteRequest: askForStreamUsage,
+  // Responses natively; the presets below serve it converted to chat.
+  endpoints: ["chat", "completions", "embeddings", "responses"],
+  rewriteRequest: openaiRewrite,
   listModels: listOpenAIModels,
+  openWebSocket: openAIWebSocket,
 });
 export default openai;
 
@@ -62,10 +92,12 @@ export interface Preset<O extends OpenAIOptions> {
   requiresKey?: boolean;
   /** Options, extending `openaiOptions`. */
   options?: z.ZodType<O>;
-  /** Runs after the `openai` rewrite (which asks streams for usage). */
+  /** Runs after the `openai` rewrite (stream usage, foreign signed reasoning out). */
   rewrite?(request: UpstreamRequest, ctx: RequestContext<O>): void;
   extractUsage?: Plugin<O>["extractUsage"];
   listModels?: Plugin<O>["listModels"];
+  /** How its WebSocket opens; without it the preset serves no WebSocket. */
+  openWebSocket?: Plugin<O>["openWebSocket"];
 }
 
 /**
@@ -96,11 +128,12 @@ export function openaiCompatible<O extends OpenAIOptions = OpenAIOptions>(
     options: preset.options ?? (openaiOptions as unknown as z.ZodType<O>),
     rewriteRequest: rewrite
       ? (request, ctx) => {
-        askForStreamUsage(request, ctx);
+        openaiRewrite(request, ctx);
         rewrite(request, ctx);
       }
-      : askForStreamUsage,
+      : openaiRewrite,
     listModels: preset.listModels ?? listOpenAIModels,
     ...(preset.extractUsage ? { extractUsage: preset.extractUsage } : {}),
+    ...(preset.openWebSocket ? { openWebSocket: preset.openWebSocket } : {}),
   });
 }

@@ -6,7 +6,9 @@ import { parseConfig } from "../src/config/load.ts";
 import { buildGateway, type Gateway } from "../src/gateway/build.ts";
 import { GatewayHolder } from "../src/gateway/holder.ts";
 import { createApp } from "../src/http/app.ts";
+import type { MetricsPage } from "../src/http/metrics_routes.ts";
 import { createLogger } from "../src/log/logger.ts";
+import { DeadlineWheel } from "../src/proxy/deadlines.ts";
 import { discoverPlugins, type PluginSet } from "../src/plugin/discover.ts";
 import type { AnyPlugin } from "../src/plugin/validate.ts";
 import type { Recorder, RequestRecord } from "../src/stats/record.ts";
@@ -87,6 +89,8 @@ export interface GatewayOptions {
   kv?: Deno.Kv;
   /** Extra plugins (e.g. deliberately broken ones) beside the shipped ones. */
   plugins?: Record<string, AnyPlugin>;
+  /** Metrics fed every record and served at `/metrics`, built from the holder. */
+  metrics?: (holder: GatewayHolder) => Recorder & MetricsPage;
 }
 
 /** Builds a gateway from `yaml` and serves it on an ephemeral loopback port. */
@@ -112,17 +116,22 @@ export async function startGateway(
   );
   const records: RequestRecord[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
+  const metrics = options.metrics?.(holder);
   const recorder: Recorder = {
     record(r) {
+      metrics?.record(r);
       records.push(r);
       for (const w of waiters) if (records.length >= w.n) w.resolve();
     },
   };
   const kv = options.kv ?? await Deno.openKv(":memory:");
+  const deadlines = new DeadlineWheel();
   const app = createApp({
     holder,
     kv,
+    deadlines,
     recorder,
+    metrics,
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
     log: createLogger({
       settings: () => ({ format: "text", level: "debug" }),
@@ -157,6 +166,7 @@ export async function startGateway(
     close: async () => {
       controller.abort();
       await server.finished;
+      deadlines.stop();
       if (!options.kv) kv.close();
     },
   };

@@ -110,7 +110,7 @@ Deno.test("gemini: streamed text arrives as OpenAI chunks with usage", async () 
     assert.equal(received(upstream).contents[0].parts[0].text, "Why is the sky blue?");
     const [record] = await gateway.recorded(1);
     assert.equal(record.status, 200);
-    assert.deepEqual(record.usage, { prompt: 7, completion: 33 });
+    assert.deepEqual(record.usage, { prompt: 7, completion: 33, reasoning: 22 });
   });
 });
 

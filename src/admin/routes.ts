@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { ANONYMOUS } from "../auth/key_ring.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
-import { priceFor } from "../routing/price.ts";
+import { priceFor } from "../usage/price.ts";
 import { planRoute } from "../routing/plan.ts";
 import { adminAuth } from "./auth.ts";
 

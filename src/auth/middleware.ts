@@ -8,7 +8,7 @@ import type { Gateway } from "../gateway/build.ts";
 import { GatewayError } from "../errors.ts";
 import type { RequestLog } from "../stats/request_log.ts";
 import type { GatewayKey } from "./key_ring.ts";
-import { presentedToken } from "./token.ts";
+import { geminiQueryToken, presentedToken } from "./token.ts";
 
 export interface AuthVariables {
   gateway: Gateway;
@@ -41,7 +41,7 @@ export function gatewayAuth(
       }
     }
     c.set("gateway", gateway);
-    const token = presentedToken(c.req.raw.headers);
+    const token = presentedToken(c.req.raw.headers) ?? geminiQueryToken(c.req.url);
     const key = gateway.keys.authenticate(token, now());
     c.set("key", key);
     c.set("token", token);

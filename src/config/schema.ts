@@ -3,6 +3,7 @@
  * names its path. Every type the rest of the gateway uses for configuration is inferred from here.
  */
 import { z } from "zod";
+import { Cron } from "croner";
 import { durationMs, sizeBytes } from "./units.ts";
 
 const name = z.string().regex(
@@ -10,20 +11,54 @@ const name = z.string().regex(
   "Use letters, digits, '.', '_' or '-' (no '/' or spaces)",
 );
 
-/** A 5-field cron expression (minute hour day month weekday), checked loosely here. */
-const cron = z.string().refine(
-  (v) => v.trim().split(/\s+/).length === 5,
-  'Expected a 5-field cron expression such as "0 0 * * *"',
-);
+/** A 5-field cron expression (minute hour day month weekday), as croner reads it. */
+const cron = z.string().superRefine((value, ctx) => {
+  if (value.trim().split(/\s+/).length !== 5) {
+    ctx.addIssue({
+      code: "custom",
+      message: `Expected a 5-field cron expression such as "0 0 * * *", got ${
+        JSON.stringify(value)
+      }`,
+    });
+    return;
+  }
+  try {
+    new Cron(value, { paused: true });
+  } catch (error) {
+    ctx.addIssue({
+      code: "custom",
+      message: `Invalid cron ${JSON.stringify(value)}: ${
+        error instanceof Error ? error.message : error
+      }`,
+    });
+  }
+});
 
-/** Request and token budgets per period; enforced by the quota module. */
+/** An IANA time zone name, as `Intl` knows it. */
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'Unknown time zone: use an IANA name such as "UTC" or "Asia/Shanghai"');
+
+/**
+ * Budgets per period, enforced by the quota module (`src/quota/`): requests, tokens and cost,
+ * each optional; all reset together on `reset` in `timezone`.
+ */
 export const Limits = z.strictObject({
   /** Requests allowed per period. */
   requests: z.number().int().positive().optional(),
   /** Prompt plus completion tokens allowed per period. */
   tokens: z.number().int().positive().optional(),
-  /** When the budget refills, as a cron expression. @default "0 0 * * *" (daily, midnight) */
+  /** USD allowed per period, priced as the ledger prices usage. */
+  cost: z.number().positive().optional(),
+  /** When the budget refills, as a 5-field cron expression. @default "0 0 * * *" (midnight) */
   reset: cron.default("0 0 * * *"),
+  /** The time zone `reset` is read in. @default "UTC" */
+  timezone: timezone.default("UTC"),
 });
 
 /** USD per million tokens. */
@@ -94,8 +129,8 @@ export const GatewayKeyConfig = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
-// `quota` (most remaining quota first) arrives with the quota module.
-export const Strategy = z.enum(["priority", "cost", "latency"]);
+/** How candidates are ordered: priority groups, cheapest, most remaining quota, or fastest. */
+export const Strategy = z.enum(["priority", "cost", "quota", "latency"]);
 
 export const Config = z.strictObject({
   server: z.strictObject({
@@ -109,6 +144,16 @@ export const Config = z.strictObject({
   }).prefault({}),
   admin: z.strictObject({
     /** Protects `/admin/*`; the admin API is off while it is empty. */
+    key: z.string().default(""),
+  }).prefault({}),
+  /** `GET /metrics`, Prometheus text. Its labels name channels, models and gateway keys. */
+  metrics: z.strictObject({
+    /** Who may read it without a key: `loopback` clients (not forwarded by a proxy, which
+     * would make every client look local), `open` to anyone, or `key` (always a key: the admin
+     * key or `metrics.key`). @default "loopback" */
+    access: z.enum(["loopback", "open", "key"]).default("loopback"),
+    /** A token that reads `/metrics` and nothing else, for Prometheus to hold instead of the
+     * admin key; empty for none. */
     key: z.string().default(""),
   }).prefault({}),
   /** Encrypts upstream keys stored in KV. */
@@ -159,6 +204,62 @@ export const Config = z.strictObject({
     /** The least severe diagnostic written to stderr; request lines follow `requests` only.
      * @default "info" */
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /**
+     * Keep each request's prompt and answer text (truncated to 64 KiB each) in the
+     * recent-request log. Off by default: usage is recorded without any text. @default false
+     */
+    bodies: z.boolean().default(false),
+  }).prefault({}),
+  /** How `limits` are enforced across instances (see `src/quota/`). */
+  quotas: z.strictObject({
+    /**
+     * The share of a quota's remaining budget one instance leases at a time and admits from
+     * without asking KV; several instances may overspend by at most (instances × slice).
+     * @default 0.1
+     */
+    slice: z.number().positive().max(1).default(0.1),
+    /** A lease not renewed this long (its instance died) returns to the pool. @default "30s" */
+    lease_ttl: durationMs.default(30_000),
+    /** Tokens reserved for the answer of a request that sets no `max_tokens`. @default 4096 */
+    default_completion_tokens: z.number().int().positive().default(4096),
+  }).prefault({}),
+  /** The usage ledger in Deno KV. */
+  usage: z.strictObject({
+    /** How often recorded usage is written to KV, in one batch. @default "1s" */
+    flush_interval: durationMs.default(1_000),
+    /** How long a request stays in the recent-request log. @default "7d" */
+    recent_ttl: durationMs.default(7 * 86_400_000),
+    /** How long usage aggregates are kept, per granularity. */
+    retention: z.strictObject({
+      /** @default "48h" */
+      minute: durationMs.default(48 * 3_600_000),
+      /** @default "60d" */
+      hour: durationMs.default(60 * 86_400_000),
+      /** @default "730d" */
+      day: durationMs.default(730 * 86_400_000),
+    }).prefault({}),
+  }).prefault({}),
+  /** WebSocket sessions (`/v1/realtime`, upgrades on `/proxy/…`): limits, each with a default. */
+  websocket: z.strictObject({
+    /** Accept WebSocket upgrades at all. @default true */
+    enabled: z.boolean().default(true),
+    /** Longest wait for one upstream's handshake. @default "10s" */
+    connect_timeout: durationMs.default(10_000),
+    /** Largest message either way; a larger one closes the session with 1009.
+     * @default "16MiB" (OpenAI's realtime `input_audio_buffer.append` takes up to 15 MiB) */
+    max_message_bytes: sizeBytes.default(16 * 1024 * 1024),
+    /** Bytes a session may leave waiting for a slow peer, each way, before it is closed (1008
+     * to a slow client, 1013 when the upstream is the slow one). @default "8MiB" */
+    max_buffered_bytes: sizeBytes.default(8 * 1024 * 1024),
+    /** A session with no message either way for this long is closed (1001). @default "10m" */
+    idle_timeout: durationMs.default(600_000),
+    /** The longest a session may last; at the limit it is closed (1008). @default "2h" */
+    max_duration: durationMs.default(7_200_000),
+    /** A client silent this long is pinged, and dropped if the pong does not come within the
+     * same time; 0 turns pings off. @default "30s" */
+    ping_interval: durationMs.default(30_000),
+    /** Sessions open at once; past it, upgrades are refused with 503. @default 10000 */
+    max_sessions: z.number().int().positive().default(10_000),
   }).prefault({}),
   channels: z.array(ChannelConfig).default([]),
   keys: z.array(GatewayKeyConfig).default([]),

@@ -3,6 +3,7 @@
  * a whole answer becomes the chunk sequence a streaming upstream would have sent, and a chunk
  * sequence folds back into one answer. Chat completions and legacy text completions both.
  */
+import { mergeReasoningDetails } from "./openai.ts";
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +42,7 @@ export function answerToChunks(answer: Json): Json[] {
     const message = (choice.message ?? {}) as Json;
     const delta: Json = { role: "assistant", content: message.content ?? "" };
     if (message.reasoning_content) delta.reasoning_content = message.reasoning_content;
+    if (message.reasoning_details) delta.reasoning_details = message.reasoning_details;
     if (message.refusal) delta.refusal = message.refusal;
     chunks.push({ ...base, choices: [{ index, delta, finish_reason: null }] });
     const calls = (message.tool_calls ?? []) as Json[];
@@ -70,6 +72,10 @@ export function chunksToAnswer(chunks: readonly Json[]): Json {
   const choices = new Map<number, {
     content: string;
     reasoning: string;
+    /** `reasoning_details` fragments, joined by index at the end. */
+    details: unknown[];
+    /** `logprobs.content` entries, in order. */
+    logprobs: unknown[];
     finish: unknown;
     calls: Map<number, { id?: string; type: string; name: string; arguments: string }>;
   }>();
@@ -82,7 +88,14 @@ export function chunksToAnswer(chunks: readonly Json[]): Json {
       const index = (choice.index as number | undefined) ?? 0;
       let acc = choices.get(index);
       if (!acc) {
-        acc = { content: "", reasoning: "", finish: null, calls: new Map() };
+        acc = {
+          content: "",
+          reasoning: "",
+          details: [],
+          logprobs: [],
+          finish: null,
+          calls: new Map(),
+        };
         choices.set(index, acc);
       }
       if (choice.finish_reason) acc.finish = choice.finish_reason;
@@ -93,6 +106,9 @@ export function chunksToAnswer(chunks: readonly Json[]): Json {
       const delta = (choice.delta ?? {}) as Json & { tool_calls?: ToolCallDelta[] };
       if (typeof delta.content === "string") acc.content += delta.content;
       if (typeof delta.reasoning_content === "string") acc.reasoning += delta.reasoning_content;
+      if (Array.isArray(delta.reasoning_details)) acc.details.push(...delta.reasoning_details);
+      const logprobs = (choice.logprobs as { content?: unknown } | null | undefined)?.content;
+      if (Array.isArray(logprobs)) acc.logprobs.push(...logprobs);
       for (const call of delta.tool_calls ?? []) {
         const entry = acc.calls.get(call.index) ?? { type: "function", name: "", arguments: "" };
         if (call.id) entry.id = call.id;
@@ -115,6 +131,9 @@ export function chunksToAnswer(chunks: readonly Json[]): Json {
           role: "assistant",
           content: acc.calls.size > 0 && acc.content === "" ? null : acc.content,
           ...(acc.reasoning ? { reasoning_content: acc.reasoning } : {}),
+          ...(acc.details.length > 0
+            ? { reasoning_details: mergeReasoningDetails(acc.details) }
+            : {}),
           ...(acc.calls.size > 0
             ? {
               tool_calls: [...acc.calls.values()].map((c) => ({
@@ -126,7 +145,7 @@ export function chunksToAnswer(chunks: readonly Json[]): Json {
             : {}),
         },
         finish_reason: acc.finish ?? "stop",
-        logprobs: null,
+        logprobs: acc.logprobs.length > 0 ? { content: acc.logprobs, refusal: null } : null,
       }
     ),
     ...(usage ? { usage } : {}),

@@ -17,7 +17,10 @@ import {
   type Logger,
   type LogSettings,
 } from "../log/logger.ts";
+import { GatewayMetrics } from "../metrics/gateway_metrics.ts";
+import { ActiveRequests } from "../stats/active.ts";
 import { AccessLog } from "../stats/access_log.ts";
+import { Ledger, ledgerSettings } from "../usage/ledger.ts";
 import type { Gateway } from "./build.ts";
 import type { PluginSource } from "../plugin/discover.ts";
 import { GatewayHolder } from "./holder.ts";
@@ -99,15 +102,32 @@ export async function boot(options: BootOptions): Promise<Booted> {
 
   const accessLog = new AccessLog({ format: () => holder.current.config.log.format });
   addEventListener("unload", () => accessLog.flush());
+  const ledger = new Ledger({ kv, settings: () => ledgerSettings(holder.current.config), log });
+  const active = new ActiveRequests();
+  const metrics = new GatewayMetrics({
+    gateway: () => holder.current,
+    activeRequests: () => active.count,
+    startedAt: Date.now(),
+  });
   const app = createApp({
     holder,
     kv,
-    // Read per request so `log.requests` follows reloads.
-    recorder: { record: (r) => holder.current.config.log.requests && accessLog.record(r) },
+    recorder: {
+      record(r) {
+        metrics.record(r);
+        ledger.record(r);
+        // Read per request so `log.requests` follows reloads.
+        if (holder.current.config.log.requests) accessLog.record(r);
+      },
+    },
+    metrics,
+    active,
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
     log,
   });
   const hooks = new ShutdownHooks();
+  // After the drain: what the last requests used reaches KV before the process exits.
+  hooks.add(() => ledger.flush());
   if (initial.source !== EMBEDDED_SOURCE) {
     const stopWatching = watchForReload(
       holder,

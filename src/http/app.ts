@@ -13,17 +13,23 @@ import { adminRoutes } from "../admin/routes.ts";
 import { gatewayAuth, type GatewayAuthOptions } from "../auth/middleware.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
 import { anthropicRoutes } from "../ingress/anthropic/routes.ts";
+import { geminiRoutes } from "../ingress/gemini/routes.ts";
 import { onGatewayError } from "../ingress/on_error.ts";
 import { renderOpenAIError } from "../ingress/openai/errors.ts";
 import { openAIRoutes } from "../ingress/openai/routes.ts";
+import { responsesRoutes } from "../ingress/responses/routes.ts";
 import type { GatewayEnv } from "../ingress/route.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { DeadlineWheel } from "../proxy/deadlines.ts";
 import { withoutRedirects } from "../proxy/no_redirects.ts";
 import type { ProxyDeps } from "../proxy/scope.ts";
+import { ActiveRequests } from "../stats/active.ts";
 import type { Recorder } from "../stats/record.ts";
 import { RequestLog } from "../stats/request_log.ts";
+import { isWebSocketUpgrade } from "../ws/handshake.ts";
+import { webSocketRoutes } from "../ws/routes.ts";
 import { healthRoutes } from "./health_routes.ts";
+import { type MetricsPage, metricsRoutes } from "./metrics_routes.ts";
 import { proxyRoutes } from "./proxy_routes.ts";
 
 export interface AppDeps {
@@ -38,11 +44,17 @@ export interface AppDeps {
   log?: Logger;
   /** Epoch ms the process started, for uptime. */
   startedAt?: number;
+  /** Serves `GET /metrics` (a `GatewayMetrics`); without it the path answers 404. */
+  metrics?: MetricsPage;
+  /** Counts requests in flight (for `/metrics`). @default a private counter */
+  active?: ActiveRequests;
   /** Monotonic ms. @default performance.now */
   now?: () => number;
   /** @default Math.random */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Upstream deadlines; pass one to `stop()` it at shutdown (tests). @default a new one */
+  deadlines?: DeadlineWheel;
 }
 
 /** A client-chosen request id we are willing to echo back. */
@@ -54,20 +66,24 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   const now = deps.now ?? (() => performance.now());
   const proxyDeps: ProxyDeps = {
     fetch: withoutRedirects(deps.fetch ?? fetch),
-    deadlines: new DeadlineWheel(now),
+    deadlines: deps.deadlines ?? new DeadlineWheel(now),
     now,
     random: deps.random ?? Math.random,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     log,
   };
   const app = new Hono<GatewayEnv>();
+  const active = deps.active ?? new ActiveRequests();
+  const recorder = active.counting(deps.recorder);
 
   app.use(async function requestContext(c, next) {
     const incoming = c.req.header("x-request-id");
     const id = incoming && incoming.length <= 200 && REQUEST_ID.test(incoming)
       ? incoming
       : crypto.randomUUID();
-    const requestLog = new RequestLog(deps.recorder, id, Date.now(), now());
+    const protocol = isWebSocketUpgrade(c.req.raw) ? "websocket" : "http";
+    const requestLog = new RequestLog(recorder, id, Date.now(), now(), protocol);
+    active.count++;
     c.set("requestId", id);
     c.set("log", requestLog);
     await next();
@@ -78,6 +94,9 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.onError(onGatewayError(renderOpenAIError, log));
 
   app.route("/", healthRoutes(holder, deps.startedAt ?? Date.now(), proxyDeps.fetch));
+  app.route("/", metricsRoutes(holder, deps.metrics, deps.remoteAddress ?? (() => undefined)));
+  // Claude Code probes its base URL with `HEAD /` before it starts (Hono answers HEAD by GET).
+  app.get("/", (c) => c.text("Sluice AI gateway\n"));
   app.route("/", adminRoutes(holder));
 
   const auth = gatewayAuth({
@@ -85,9 +104,18 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     remoteAddress: deps.remoteAddress ?? (() => undefined),
   });
   const formats = { deps: proxyDeps, auth, log, kv: deps.kv };
+  const webSockets = webSocketRoutes({
+    deps: proxyDeps,
+    log,
+    gateway: () => holder.current,
+    remoteAddress: deps.remoteAddress ?? (() => undefined),
+  });
+  app.route("/", webSockets.routes);
   app.route("/", openAIRoutes(formats));
   app.route("/", anthropicRoutes(formats));
-  app.route("/", proxyRoutes(formats));
+  app.route("/", geminiRoutes(formats));
+  app.route("/", responsesRoutes(formats));
+  app.route("/", proxyRoutes(formats, webSockets.upgrade));
   return app;
 }
 

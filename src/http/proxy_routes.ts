@@ -4,7 +4,7 @@
  * matched first. Errors are OpenAI-shaped. The channel segment and the rest of the path are read
  * from the raw request target, never from a normalised URL (see `proxy/proxy_path.ts`).
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { GatewayError } from "../errors.ts";
 import { onGatewayError } from "../ingress/on_error.ts";
 import { renderOpenAIError } from "../ingress/openai/errors.ts";
@@ -13,7 +13,11 @@ import type { GatewayEnv } from "../ingress/route.ts";
 import { passthrough } from "../proxy/passthrough.ts";
 import { rawTarget } from "../proxy/proxy_path.ts";
 
-export function proxyRoutes({ deps, auth, log }: FormatRoutesOptions): Hono<GatewayEnv> {
+/** @param webSocket takes the upgrade requests among them (`src/ws/`), passing the rest on. */
+export function proxyRoutes(
+  { deps, auth, log }: FormatRoutesOptions,
+  webSocket?: MiddlewareHandler<GatewayEnv>,
+): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.onError(onGatewayError(renderOpenAIError, log));
 
@@ -41,6 +45,7 @@ export function proxyRoutes({ deps, auth, log }: FormatRoutesOptions): Hono<Gate
     }, deps);
   };
 
+  if (webSocket) app.get("*", webSocket);
   app.all("/proxy/*", auth, (c) => {
     const { path, query } = rawTarget(c.req.url);
     const [, , channel = "", ...rest] = path.split("/");

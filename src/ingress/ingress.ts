@@ -35,6 +35,11 @@ export interface StreamConverter {
 export interface Ingress {
   /** The client's endpoint, for routing and records. */
   readonly endpoint: Endpoint;
+  /**
+   * The only channel that may serve the request, when it continues a conversation that channel
+   * stores (a Responses `previous_response_id`); routing refuses the request when it is gone.
+   */
+  readonly pinnedChannel?: string;
   /** The prompt's size in tokens, estimated, for context-window routing. */
   estimatePromptTokens(): number;
   /**

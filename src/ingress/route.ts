@@ -19,7 +19,7 @@ export type GatewayEnv = { Variables: AuthVariables & { requestId: string; log: 
 export function routeRequest(
   c: Context<GatewayEnv>,
   deps: ProxyDeps,
-  request: { ingress: Ingress; model: string; stream: boolean },
+  request: { ingress: Ingress; model: string; stream: boolean; body?: unknown },
 ): Promise<Response> {
   const raw = c.req.raw;
   const log = c.get("log");

@@ -10,9 +10,10 @@
  * 5. `transformStreamEvent` / `endStream`   — body filter for each server-sent event
  * 6. `extractUsage`    — log: token counts from the upstream's own format
  *
- * plus `listModels` for model discovery and `nativeModel` for `/proxy` calls. A plugin with no
- * hooks is a transparent pass-through to an OpenAI-compatible upstream with
- * `Authorization: Bearer <key>`.
+ * plus `listModels` for model discovery, `nativeModel` for `/proxy` calls and `openWebSocket` for
+ * WebSocket sessions (`/v1/realtime`, upgrades on `/proxy`). A plugin with no hooks is a
+ * transparent pass-through to an OpenAI-compatible upstream with `Authorization: Bearer <key>`
+ * (WebSocket excepted: only a plugin that declares `openWebSocket` can open one).
  *
  * @example A complete plugin for an OpenAI-compatible upstream that wants its key in `X-Key`
  * ```ts
@@ -193,6 +194,85 @@ export interface Plugin<O = Record<string, unknown>, S = undefined> {
    * allow-list holds there too. @default the body's `model` field
    */
   nativeModel?(call: NativeCall, ctx: { channel: ChannelInfo<O> }): string | undefined;
+  /**
+   * How this upstream's WebSocket is opened: its URL, the handshake headers that carry the key,
+   * and the subprotocols to offer. Called once per session, for `GET /v1/realtime?model=…`
+   * (`ctx.kind === "realtime"`) and for upgrade requests on `/proxy/{channel}/…`
+   * (`"passthrough"`). Without this hook the channel cannot be used over WebSocket: a realtime
+   * request skips it, and a `/proxy` upgrade is refused with a 400 saying so. The URL must stay on
+   * the channel's origin (`http(s)` is turned into `ws(s)`); gateway credentials never reach it.
+   *
+   * @example An upstream that takes its key as a header and serves `/v1/realtime`
+   * ```ts
+   * openWebSocket(ctx) {
+   *   return { url: ctx.url, headers: { authorization: `Bearer ${ctx.apiKey}` } };
+   * },
+   * ```
+   * @example An upstream that wants the key in the query and a fixed path for realtime
+   * ```ts
+   * openWebSocket(ctx) {
+   *   const url = ctx.kind === "realtime"
+   *     ? new URL(`/ws/realtime?model=${encodeURIComponent(ctx.model)}`, ctx.url)
+   *     : new URL(ctx.url);
+   *   url.searchParams.set("api_key", ctx.apiKey);
+   *   return { url, protocols: [] };
+   * },
+   * ```
+   */
+  openWebSocket?(ctx: WebSocketContext<O>): WebSocketTarget;
+}
+
+/** What `openWebSocket` knows about the session being opened. */
+export interface WebSocketContext<O> {
+  channel: ChannelInfo<O>;
+  /**
+   * `"realtime"`: `GET /v1/realtime?model=…`, routed by model like any request.
+   * `"passthrough"`: an upgrade on `/proxy/{channel}/{path}` (or a single-channel key's other
+   * paths), aimed at this channel by name.
+   */
+  kind: "realtime" | "passthrough";
+  /** The upstream model (after aliases and `model_map`); "" when the client named none. */
+  model: string;
+  /** The upstream key chosen for this session; "" for channels without keys. */
+  apiKey: string;
+  requestId: string;
+  /**
+   * The URL the gateway would open, already `ws:`/`wss:`: for `realtime`,
+   * `{base_url}/realtime?model={model}`; for `passthrough`, the client's path under `base_url`
+   * (checked like any `/proxy` path). Either way with the client's other query parameters, and
+   * without the gateway key (`?key=`, `?api-key=`).
+   */
+  url: URL;
+  /**
+   * For `passthrough`, the client's path after the channel as sent (still percent-encoded, and
+   * checked like any `/proxy` path), with its leading slash; "/realtime" for `realtime`. For
+   * upstreams whose WebSocket lives outside `base_url`'s path: set it as `pathname` on the
+   * channel's origin.
+   */
+  path: string;
+  /** The subprotocols the client offered, gateway credentials removed. */
+  protocols: readonly string[];
+  /** The client's handshake headers, read-only, without credentials. */
+  clientHeaders: Headers;
+}
+
+/** Where and how to open an upstream WebSocket: what `openWebSocket` returns. */
+export interface WebSocketTarget {
+  /** `ws:`/`wss:` (or `http:`/`https:`, converted), on the channel's origin. */
+  url: string | URL;
+  /** Handshake headers, e.g. the key. The channel's `headers` are added to them. */
+  headers?: Record<string, string>;
+  /** Subprotocols to offer upstream. @default the client's, gateway credentials removed */
+  protocols?: string[];
+  /**
+   * The model a client text message names, for upstreams that name it inside the session
+   * rather than in the URL (DashScope's `run-task` carries `payload.model`). When given, a
+   * model-restricted key may open the session, and every message naming a model it may not use
+   * closes the session (1008), as does a throw (say, for a message that names its model twice,
+   * which parsers may read differently). The model named is also what the session's record
+   * shows. Keep it cheap: it sees every client text message of the session.
+   */
+  messageModel?(text: string): string | undefined;
 }
 
 /** A `/proxy` call as `nativeModel` sees it. */

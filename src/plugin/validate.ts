@@ -20,6 +20,7 @@ const HOOKS = [
   "extractUsage",
   "listModels",
   "nativeModel",
+  "openWebSocket",
 ] as const;
 
 /** A plugin file that could not be used. */

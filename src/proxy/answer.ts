@@ -4,10 +4,11 @@
  * replayed as a stream, and a whole answer as a whole answer. Conversions happen here, before
  * any status is sent, so an answer that cannot be converted fails over like any bad answer.
  *
- * A whole native answer is read once as text and sent on as that text: parsed only when a
- * plugin or the ingress must change it, or to read usage (large answers: from the tail alone).
+ * A whole native answer is relayed as the upstream's own bytes, its usage read from the bytes
+ * after the last `"usage"` key; it is decoded and parsed only when a plugin or the ingress must
+ * change it.
  */
-import { ENDPOINTS } from "../endpoints.ts";
+import { ENDPOINTS, usageReader } from "../endpoints.ts";
 import { InternalError, UpstreamError } from "../errors.ts";
 import type { Usage } from "../formats/openai.ts";
 import type { Ingress, PreparedCall } from "../ingress/ingress.ts";
@@ -16,11 +17,11 @@ import type { Channel } from "../routing/channel.ts";
 import type { TokenUsage } from "../stats/record.ts";
 import { replayedEvents, upstreamEvents } from "./event_source.ts";
 import { parseJson } from "./failure.ts";
-import { readCappedText } from "./read_capped.ts";
+import { readCapped, readCappedText } from "./read_capped.ts";
 import { EventPipeline } from "./stream_pipeline.ts";
 import { gatherStream, startStream, type StreamSummary } from "./stream_relay.ts";
 import type { UpstreamCall } from "./upstream_call.ts";
-import { toTokenUsage, usageFromTail } from "./usage.ts";
+import { toTokenUsage, usageFromTailBytes } from "./usage.ts";
 
 export interface AnswerInput {
   channel: Channel;
@@ -39,8 +40,8 @@ export interface AnswerInput {
 
 export interface Answer {
   status: number;
-  /** Either JSON text or the client's event stream. */
-  body: string | ReadableStream<Uint8Array>;
+  /** A whole answer (JSON, as text or as the upstream's own bytes) or the client's stream. */
+  body: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
   contentType: string;
   /** Usage of a whole answer; a stream reports it through `onStreamEnd`. */
   usage?: TokenUsage;
@@ -48,27 +49,17 @@ export interface Answer {
 
 const SSE = "text/event-stream; charset=utf-8";
 const JSON_TYPE = "application/json";
-/** Whole answers larger than this have their usage read from the tail, not by a full parse. */
-const TAIL_SCAN_BYTES = 16 * 1024;
-
 /** @throws {UpstreamError} for an answer that is not what the endpoint promises. */
 export async function takeAnswer(a: AnswerInput): Promise<Answer> {
   const { ctx } = a;
   if (ctx.stream && a.clientStream) return await relayed(a);
   if (ctx.stream) return await gathered(a);
-  const text = await readCappedText(a.upstream, a.maxBytes);
-  a.upstreamCall.done();
   const plugin = a.channel.plugin;
   if (!a.clientStream && !a.call.converted && !plugin.transformResponse && !plugin.extractUsage) {
-    if (text.length > TAIL_SCAN_BYTES && looksLikeObject(text)) {
-      return {
-        status: a.upstream.status,
-        body: text,
-        contentType: JSON_TYPE,
-        usage: tailUsage(text),
-      };
-    }
+    return await relayedWhole(a);
   }
+  const text = await readCappedText(a.upstream, a.maxBytes);
+  a.upstreamCall.done();
   const json = parseJson(text);
   if (json === undefined || typeof json !== "object") {
     throw new UpstreamError(502, `Upstream "${a.channel.name}" sent a response that is not JSON`);
@@ -76,7 +67,7 @@ export async function takeAnswer(a: AnswerInput): Promise<Answer> {
   const usage = toTokenUsage(
     plugin.extractUsage
       ? hook(a, () => plugin.extractUsage!(json, ctx))
-      : (json as { usage?: Usage }).usage,
+      : usageReader(a.call.endpoint)?.(json) ?? (json as { usage?: Usage }).usage,
   );
   const answer = plugin.transformResponse
     ? hook(a, () => plugin.transformResponse!(json, ctx))
@@ -91,6 +82,24 @@ export async function takeAnswer(a: AnswerInput): Promise<Answer> {
     contentType: JSON_TYPE,
     usage,
   };
+}
+
+/**
+ * A native whole answer, relayed as the upstream's own bytes: no decode, parse and re-encode.
+ * Usage comes from the bytes after the last `"usage"` key. A body that is not even shaped like
+ * a JSON object is a bad answer (and fails over); one that is, is the upstream's to vouch for.
+ */
+async function relayedWhole(a: AnswerInput): Promise<Answer> {
+  const bytes = await readCapped(a.upstream, a.maxBytes);
+  a.upstreamCall.done();
+  if (!objectShaped(bytes)) {
+    throw new UpstreamError(502, `Upstream "${a.channel.name}" sent a response that is not JSON`);
+  }
+  // The endpoint's own usage shape (e.g. Responses' input/output tokens), else OpenAI's.
+  const read = usageReader(a.call.endpoint);
+  const found = usageFromTailBytes(bytes);
+  const usage = toTokenUsage(read && found ? read({ usage: found }) : found);
+  return { status: a.upstream.status, body: bytes, contentType: JSON_TYPE, usage };
 }
 
 /** A stream, relayed event by event (converted for the client when the call was). */
@@ -156,7 +165,9 @@ function upstreamPipeline(a: AnswerInput, clientWantsUsage: boolean, convert: bo
     requestId: ctx.requestId,
     transform: plugin.transformStreamEvent && ((event) => plugin.transformStreamEvent!(event, ctx)),
     endStream: plugin.endStream && (() => plugin.endStream!(ctx)),
-    extractUsage: plugin.extractUsage && ((data) => plugin.extractUsage!(data, ctx)),
+    extractUsage: plugin.extractUsage
+      ? (data) => plugin.extractUsage!(data, ctx)
+      : usageReader(a.call.endpoint),
     openAIStream: ENDPOINTS[a.call.endpoint].openAIStream,
     clientWantsUsage,
     converter: convert && a.call.converted ? a.ingress.streamConverter(a.call, a.model) : undefined,
@@ -184,10 +195,15 @@ function hook<T>(a: AnswerInput, run: () => T): T {
   }
 }
 
-function looksLikeObject(text: string): boolean {
-  return text.trimStart().startsWith("{") && text.trimEnd().endsWith("}");
+/** First and last non-blank bytes are `{` and `}`. */
+function objectShaped(bytes: Uint8Array): boolean {
+  let start = 0;
+  let end = bytes.length - 1;
+  while (start <= end && isBlank(bytes[start])) start++;
+  while (end >= start && isBlank(bytes[end])) end--;
+  return start < end && bytes[start] === 123 && bytes[end] === 125;
 }
 
-function tailUsage(text: string): TokenUsage | undefined {
-  return toTokenUsage(usageFromTail(text));
+function isBlank(byte: number): boolean {
+  return byte === 32 || byte === 10 || byte === 13 || byte === 9;
 }

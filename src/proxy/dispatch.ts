@@ -13,6 +13,7 @@ export async function dispatch(scope: RequestScope, deps: ProxyDeps): Promise<Re
     requested: scope.model,
     endpoint: scope.ingress.endpoint,
     promptTokens: () => scope.ingress.estimatePromptTokens(),
+    pinnedChannel: scope.ingress.pinnedChannel,
     random: deps.random,
   });
   scope.log.set({ model: plan.model });

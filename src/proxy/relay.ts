@@ -15,6 +15,9 @@ import { failoverSchedule, type Outcome } from "./failover.ts";
 import type { AttemptFailure } from "./failure.ts";
 import type { ProxyDeps, RequestScope } from "./scope.ts";
 import type { StreamSummary } from "./stream_relay.ts";
+import type { TokenUsage } from "../stats/record.ts";
+import { completeUsage, type UsageEvidence } from "../usage/estimate.ts";
+import { costOf, effectivePrice, formatCost } from "../usage/price.ts";
 
 /** One line of the attempt list in a 502, never naming a key. */
 export interface AttemptSummary {
@@ -77,13 +80,13 @@ export async function relay(
         call,
         model,
         deadline,
-        onStreamEnd: (summary) => streamEnded(scope, channel, summary, deps),
+        onStreamEnd: (summary) => streamEnded(scope, candidate, model, summary, deps),
       }, deps);
       inFlight = undefined;
       upstreamMs += result.upstreamMs;
       if (result.ok) {
         attempts.push({ channel: channel.name, status: 200, error: "" });
-        return succeeded(scope, channel, result, attempts.length, upstreamMs, deps);
+        return succeeded(scope, candidate, model, result, attempts.length, upstreamMs, deps);
       }
       last = result;
       attempts.push({ channel: channel.name, status: result.status, error: result.message });
@@ -108,25 +111,26 @@ export async function relay(
 
 function succeeded(
   scope: RequestScope,
-  channel: Channel,
+  candidate: Candidate,
+  model: string,
   result: AttemptSuccess,
   attempts: number,
   upstreamMs: number,
   deps: ProxyDeps,
 ): Response {
+  const { channel, upstreamModel } = candidate;
   const health = scope.gateway.health;
   const before = health.state(channel.name);
   health.success(channel.name, result.upstreamMs);
   if (before !== "closed") deps.log.info(`Channel "${channel.name}" breaker closed`);
-  const streamed = typeof result.body !== "string";
+  const streamed = result.body instanceof ReadableStream;
   scope.log.set({
     channel: channel.name,
+    upstreamModel,
     attempts,
     upstreamMs,
     ttfbMs: deps.now() - scope.log.startedAt,
-    usage: result.usage,
   });
-  if (streamed) scope.log.defer();
   const headers: Record<string, string> = {
     ...result.headers,
     "content-type": result.contentType,
@@ -134,25 +138,73 @@ function succeeded(
     "x-sluice-channel": channel.name,
     "x-sluice-attempts": String(attempts),
   };
-  if (streamed) headers["cache-control"] = "no-cache";
+  if (streamed) {
+    headers["cache-control"] = "no-cache";
+    scope.log.defer();
+  } else if (result.usage) {
+    const costUsd = costFor(candidate, model, result.usage);
+    scope.log.set({ usage: result.usage, costUsd });
+    if (costUsd !== undefined) headers["x-sluice-cost"] = formatCost(costUsd);
+  } else {
+    // No usage in the answer: estimated from the prompt and the answer's text, then recorded.
+    scope.log.defer();
+    const answer = typeof result.body === "string"
+      ? result.body
+      : new TextDecoder().decode(result.body as Uint8Array);
+    void settle(scope, candidate, model, { complete: true, request: scope.body, answer }, deps)
+      .then((fields) => scope.log.close(result.status, deps.now(), fields));
+  }
   return new Response(result.body, { status: result.status, headers });
 }
 
 /** A stream that started ends: it closes the request's record and may count against the channel. */
 function streamEnded(
   scope: RequestScope,
-  channel: Channel,
+  candidate: Candidate,
+  model: string,
   summary: StreamSummary,
   deps: ProxyDeps,
 ): void {
+  const { channel } = candidate;
   if (summary.fault === "upstream") scope.gateway.health.failure(channel.name, summary.error ?? "");
   if (summary.fault === "gateway") {
     deps.log.error(`Gateway bug in the stream of request ${scope.id}: ${stackOf(summary.cause)}`);
   }
-  scope.log.close(summary.fault === "client" ? 499 : 200, deps.now(), {
-    usage: summary.usage,
-    error: summary.error,
-  });
+  const ended = deps.now();
+  const evidence = {
+    reported: summary.usage,
+    complete: summary.fault === undefined,
+    request: scope.body,
+    relayed: summary.relayed,
+  };
+  void settle(scope, candidate, model, evidence, deps).then((fields) =>
+    scope.log.close(summary.fault === "client" ? 499 : 200, ended, {
+      ...fields,
+      error: summary.error,
+    })
+  );
+}
+
+/** The usage to record (reported, else estimated per `src/usage/estimate.ts`) and its cost. */
+async function settle(
+  scope: RequestScope,
+  candidate: Candidate,
+  model: string,
+  evidence: UsageEvidence,
+  deps: ProxyDeps,
+): Promise<{ usage?: TokenUsage; costUsd?: number }> {
+  try {
+    const usage = await completeUsage(evidence);
+    return usage ? { usage, costUsd: costFor(candidate, model, usage) } : {};
+  } catch (error) {
+    deps.log.error(`Estimating the usage of request ${scope.id} failed: ${stackOf(error)}`);
+    return { usage: evidence.reported };
+  }
+}
+
+function costFor(candidate: Candidate, model: string, usage: TokenUsage): number | undefined {
+  const price = effectivePrice(candidate.channel.config.price, model, candidate.upstreamModel);
+  return price ? costOf(usage, price) : undefined;
 }
 
 /** Counts a failure against the channel (or only the key), and logs it and any breaker change. */

@@ -21,6 +21,8 @@ export interface RequestScope {
   /** The model the client asked for. */
   readonly model: string;
   readonly stream: boolean;
+  /** The client's request body as parsed, for usage estimates when an upstream reports none. */
+  readonly body?: unknown;
   /** The client's abort signal. A function: reading it costs, and most calls never need it. */
   clientSignal(): AbortSignal;
   /** The client's headers without gateway credentials, copied on first use. */

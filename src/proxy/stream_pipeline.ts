@@ -41,6 +41,11 @@ const FINISHED = /"finish_reason"\s*:\s*"/;
 
 export class EventPipeline {
   usage: TokenUsage | undefined;
+  /**
+   * The data of every upstream event taken in (references, not copies): if the stream is cut
+   * before its usage arrives, the completion is estimated from it (`src/usage/estimate.ts`).
+   */
+  readonly relayed: string[] = [];
   #pluginUsage = false;
   #sawDone = false;
   #sawFinish = false;
@@ -53,6 +58,7 @@ export class EventPipeline {
     const first = this.#first;
     this.#first = false;
     const { o } = this;
+    this.relayed.push(wire.event.data);
     if (o.extractUsage && /usage/i.test(wire.event.data)) {
       const found = toTokenUsage(this.#hook(() => o.extractUsage!(jsonOf(wire))));
       if (found) {

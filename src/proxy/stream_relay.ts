@@ -23,6 +23,8 @@ export interface StreamSummary {
   fault?: "upstream" | "client" | "gateway";
   /** For a bug: what was thrown, for the log. */
   cause?: unknown;
+  /** The upstream events' data, for estimating what the upstream did not report. */
+  relayed?: readonly string[];
 }
 
 export interface RelayOptions {
@@ -64,7 +66,7 @@ export async function startStream(o: RelayOptions): Promise<StreamStart> {
   const finish = (summary: Omit<StreamSummary, "usage">) => {
     if (finished) return;
     finished = true;
-    o.onEnd({ ...summary, usage: pipeline.usage });
+    o.onEnd({ ...summary, usage: pipeline.usage, relayed: pipeline.relayed });
   };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

@@ -23,6 +23,8 @@ export interface PlanInput {
   endpoint: Endpoint;
   /** The prompt's tokens, estimated on demand, for the context-window filter. */
   promptTokens?: () => number;
+  /** The one channel allowed: it holds the conversation the request continues. */
+  pinnedChannel?: string;
   random?: () => number;
 }
 
@@ -38,7 +40,13 @@ export interface RoutePlan {
 type Filter = (candidates: Candidate[], input: PlanInput, model: string) => Candidate[];
 
 /** In the order they apply; each one's refusal names the first rule that left nothing. */
-const FILTERS: readonly Filter[] = [byKeyChannels, byKeyModels, byEndpoint, byContextWindow];
+const FILTERS: readonly Filter[] = [
+  byPinnedChannel,
+  byKeyChannels,
+  byKeyModels,
+  byEndpoint,
+  byContextWindow,
+];
 
 /** @throws {GatewayError} 404 unknown model, 403 not allowed, 400 unsupported or too long. */
 export function planRoute(input: PlanInput): RoutePlan {
@@ -100,6 +108,21 @@ function cachedResolve(input: PlanInput): Resolution {
     if (cache.byModel.size < 10_000) cache.byModel.set(input.requested, resolution);
   }
   return resolution;
+}
+
+/**
+ * A follow-up to a response an upstream stores goes back to the channel that stores it; when that
+ * channel is gone, the status and code are OpenAI's for an unknown `previous_response_id`.
+ */
+function byPinnedChannel(candidates: Candidate[], { pinnedChannel }: PlanInput, model: string) {
+  if (pinnedChannel === undefined) return candidates;
+  const pinned = candidates.filter((c) => c.channel.name === pinnedChannel);
+  if (pinned.length > 0) return pinned;
+  throw new GatewayError(
+    400,
+    `Previous response is stored by channel "${pinnedChannel}", which does not serve model "${model}" now`,
+    { code: "previous_response_not_found", param: "previous_response_id" },
+  );
 }
 
 function byKeyChannels(candidates: Candidate[], { key }: PlanInput, model: string) {

@@ -9,7 +9,7 @@
  */
 import type { Config, Strategy } from "../config/schema.ts";
 import type { ChannelHealth } from "./health.ts";
-import { priceFor } from "./price.ts";
+import { priceFor } from "../usage/price.ts";
 import type { Candidate } from "./resolve.ts";
 
 export interface SelectOptions {

@@ -6,8 +6,32 @@
 export interface TokenUsage {
   prompt: number;
   completion: number;
-  /** Prompt tokens served from the provider's cache. */
+  /** Prompt tokens served from the provider's cache (part of `prompt`). */
   cached?: number;
+  /** Completion tokens spent reasoning (part of `completion`). */
+  reasoning?: number;
+  /**
+   * Some figures are the gateway's estimate, not the upstream's report: a stream cut before its
+   * usage arrived is counted from what was relayed (see `src/usage/estimate.ts`).
+   */
+  estimated?: boolean;
+}
+
+/**
+ * One WebSocket session, recorded when it ends. "Up" is client → upstream, "down" upstream →
+ * client; frames are whole messages as relayed (control frames are not counted).
+ */
+export interface WebSocketStats {
+  framesUp: number;
+  framesDown: number;
+  bytesUp: number;
+  bytesDown: number;
+  /** The close code the client was sent or sent itself (1006: the connection just dropped). */
+  closeCode: number;
+  /** Who ended the session: a peer, or the gateway (a limit, a slow peer, shutdown). */
+  closedBy: "client" | "upstream" | "gateway";
+  /** Upgrade to close, in ms. */
+  durationMs: number;
 }
 
 export interface RequestRecord {
@@ -24,12 +48,18 @@ export interface RequestRecord {
   channel?: string;
   /** The model after aliases. */
   model?: string;
+  /** The model name the serving channel was sent (after its `model_map`). */
+  upstreamModel?: string;
   /** Status sent to the client; 499 when the client went away first. */
   status: number;
   attempts: number;
   stream: boolean;
   protocol: "http" | "websocket";
+  /** What a WebSocket session carried (`protocol: "websocket"`, status 101 only). */
+  websocket?: WebSocketStats;
   usage?: TokenUsage;
+  /** What the usage cost, in USD, from the channel's price table (absent when unpriced). */
+  costUsd?: number;
   /** Arrival to last byte. */
   latencyMs: number;
   /** Arrival to first byte of the response body. */

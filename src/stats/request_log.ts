@@ -12,6 +12,7 @@ export class RequestLog {
   readonly fields: Fields;
   #deferred = false;
   #closed = false;
+  #onClose: ((record: RequestRecord) => void)[] = [];
 
   constructor(
     private readonly recorder: Recorder,
@@ -29,6 +30,11 @@ export class RequestLog {
     Object.assign(this.fields, fields);
   }
 
+  /** Runs `fn` with the final record when the request is recorded (quota settlement). */
+  onClose(fn: (record: RequestRecord) => void): void {
+    this.#onClose.push(fn);
+  }
+
   /** A stream takes over: it will close the record when it ends. */
   defer(): void {
     this.#deferred = true;
@@ -42,7 +48,7 @@ export class RequestLog {
   close(status: number, now: number, fields: Partial<Fields> = {}): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.recorder.record({
+    const record: RequestRecord = {
       ...this.fields,
       ...fields,
       time: this.time,
@@ -50,6 +56,8 @@ export class RequestLog {
       status,
       protocol: this.protocol,
       latencyMs: now - this.startedAt,
-    });
+    };
+    for (const fn of this.#onClose) fn(record);
+    this.recorder.record(record);
   }
 }

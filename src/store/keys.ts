@@ -12,3 +12,57 @@ export const responseKeys = {
   /** Prefix of every part of `id`, for listing or deleting them. */
   parts: (id: string) => ["response_parts", id] as const,
 };
+
+/** How finely usage is aggregated; each has its own collection and retention. */
+export type Granularity = "minute" | "hour" | "day";
+
+/** What usage is aggregated by: everything, or per channel, model or gateway key. */
+export type Dimension = "all" | "channel" | "model" | "key";
+
+/**
+ * Usage counters (`Deno.KvU64`, added to with `sum`, so instances never conflict):
+ * `["usage_by_minute", dimension, id, bucketStart, metric]` and the same by hour and day. The
+ * bucket comes before the metric so one range read returns a series.
+ */
+export const usageKeys = {
+  counter: (g: Granularity, dim: Dimension, id: string, bucket: number, metric: string) =>
+    [`usage_by_${g}`, dim, id, bucket, metric] as const,
+  /** Prefix of one dimension's series, for range reads between two bucket starts. */
+  series: (g: Granularity, dim: Dimension, id: string) => [`usage_by_${g}`, dim, id] as const,
+  bucket: (g: Granularity, dim: Dimension, id: string, bucket: number) =>
+    [`usage_by_${g}`, dim, id, bucket] as const,
+  /** Which ids a dimension has seen (value: last time seen), for listings and retention. */
+  seen: (dim: Dimension, id: string) => ["usage_ids", dim, id] as const,
+  seenAll: (dim: Dimension) => ["usage_ids", dim] as const,
+};
+
+/** The recent-request log, by time then request id; entries expire on their own. */
+export const recentKeys = {
+  entry: (time: number, requestId: string) => ["recent_requests", time, requestId] as const,
+  all: () => ["recent_requests"] as const,
+};
+
+/** Whose budget a quota is. */
+export type QuotaScope = "key" | "channel";
+
+/**
+ * Quotas, per period start (so a reset is a new period, nothing deleted):
+ * - `["quota_used", scope, name, periodStart, metric]`: settled usage, `Deno.KvU64` sums from
+ *   every instance;
+ * - `["quota_leases", scope, name, periodStart, instance]`: the budget an instance has leased and
+ *   not yet used, expiring when the instance stops renewing it;
+ * - `["quota_epochs", scope, name, periodStart]`: bumped by every grant, checked so two
+ *   instances never lease the same budget.
+ */
+export const quotaKeys = {
+  used: (scope: QuotaScope, name: string, period: number, metric: string) =>
+    ["quota_used", scope, name, period, metric] as const,
+  usedIn: (scope: QuotaScope, name: string, period: number) =>
+    ["quota_used", scope, name, period] as const,
+  lease: (scope: QuotaScope, name: string, period: number, instance: string) =>
+    ["quota_leases", scope, name, period, instance] as const,
+  leasesIn: (scope: QuotaScope, name: string, period: number) =>
+    ["quota_leases", scope, name, period] as const,
+  epoch: (scope: QuotaScope, name: string, period: number) =>
+    ["quota_epochs", scope, name, period] as const,
+};

@@ -28,6 +28,7 @@ export function anthropicRoutes({ deps, auth, log }: FormatRoutesOptions): Hono<
         ingress: anthropicIngress(body, raw, stream),
         model: body.model,
         stream,
+        body,
       });
     });
     app.all(`${prefix}/messages`, () => methodNotAllowed("POST"));

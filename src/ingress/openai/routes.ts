@@ -38,6 +38,7 @@ export function openAIRoutes({ deps, auth, log }: FormatRoutesOptions): Hono<Gat
       ingress: openAIIngress(endpoint, body, text, options?.include_usage === true),
       model: body.model as string,
       stream,
+      body,
     });
   };
 
