@@ -9,7 +9,8 @@
  * - `BENCH_ROUNDS` rounds that alternate the targets (default 3; the median is reported);
  * - `BENCH_STREAMS` open streams for the memory probe (default 1000);
  * - `BENCH_TTFB_SAMPLES` sequential streams per side for TTFB (default 300);
- * - `BENCH_VARIANTS` extra Sluice builds by config, comma-separated: `no-log`, `no-auth`;
+ * - `BENCH_VARIANTS` extra Sluice builds by config, comma-separated: `no-log`, `no-auth`,
+ *   `no-usage` (no ledger, no quotas);
  * - `BENCH_COMPARE` another checkout of Sluice (e.g. a `git worktree` of an older commit), run
  *   as one more target in the same rounds: before/after figures from one run, same conditions;
  * - `SLUICE_BENCH_REFERENCE` the reference folder (default `../shared/bench` from the repo).
@@ -82,11 +83,15 @@ async function startCommand(config: string, checkout = repo): Promise<string[]> 
 }
 
 function sluiceConfig(port: number, streamPort: number, variant: string): string {
-  const keys = variant === "no-auth" ? "" : `keys:\n  - name: bench\n    key: ${KEY}\n`;
+  // The key carries a quota (far out of reach) so admission runs as it would in production;
+  // `no-usage` turns the ledger and quotas off, for the "stats and quotas cost" comparison.
+  const limits = variant === "no-usage" ? "" : "    limits: { requests: 1000000000 }\n";
+  const keys = variant === "no-auth" ? "" : `keys:\n  - name: bench\n    key: ${KEY}\n${limits}`;
   return [
     `# Written by bench/run.ts (variant: ${variant})`,
     `server: { hostname: ${HOST}, port: ${port} }`,
     `log: { requests: ${variant !== "no-log"} }`,
+    `usage: { enabled: ${variant !== "no-usage"} }`,
     "channels:",
     "  - name: reference",
     "    plugin: openai",
@@ -286,7 +291,9 @@ async function main(): Promise<number> {
     );
   }
   for (const v of VARIANTS) {
-    if (v !== "no-log" && v !== "no-auth") throw new SetupError(`Unknown BENCH_VARIANTS "${v}"`);
+    if (v !== "no-log" && v !== "no-auth" && v !== "no-usage") {
+      throw new SetupError(`Unknown BENCH_VARIANTS "${v}"`);
+    }
   }
   const latencySeconds = Math.max(1, Math.round(SECONDS * 0.6));
   const loadSeconds = Math.max(1, Math.round(SECONDS));

@@ -9,6 +9,8 @@ import { createApp } from "../src/http/app.ts";
 import type { MetricsPage } from "../src/http/metrics_routes.ts";
 import { createLogger } from "../src/log/logger.ts";
 import { DeadlineWheel } from "../src/proxy/deadlines.ts";
+import { Quotas, quotaSettings } from "../src/quota/quotas.ts";
+import { Ledger, ledgerSettings } from "../src/usage/ledger.ts";
 import { discoverPlugins, type PluginSet } from "../src/plugin/discover.ts";
 import type { AnyPlugin } from "../src/plugin/validate.ts";
 import type { Recorder, RequestRecord } from "../src/stats/record.ts";
@@ -74,6 +76,12 @@ export function shippedPlugins(): Promise<PluginSet> {
 export interface TestGateway extends Server {
   holder: GatewayHolder;
   records: RequestRecord[];
+  /** The gateway's store (a fresh `:memory:` KV unless one was given). */
+  kv: Deno.Kv;
+  /** The usage ledger every record goes to, flushed on demand (`ledger.flush()`). */
+  ledger: Ledger;
+  /** The gateway's quotas (flushed on demand). */
+  quotas: Quotas;
   /** Resolves once `n` requests have been recorded (streams record when they end). */
   recorded(n: number, timeoutMs?: number): Promise<RequestRecord[]>;
 }
@@ -117,19 +125,27 @@ export async function startGateway(
   const records: RequestRecord[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   const metrics = options.metrics?.(holder);
+  const kv = options.kv ?? await Deno.openKv(":memory:");
+  const ledger = new Ledger({
+    kv,
+    // Flushed by the tests that read it; never on a timer that could outlive a test.
+    settings: () => ({ ...ledgerSettings(holder.current.config), flushMs: 3_600_000 }),
+  });
+  const quotas = new Quotas({ kv, settings: () => quotaSettings(holder.current.config) });
   const recorder: Recorder = {
     record(r) {
       metrics?.record(r);
+      ledger.record(r);
       records.push(r);
       for (const w of waiters) if (records.length >= w.n) w.resolve();
     },
   };
-  const kv = options.kv ?? await Deno.openKv(":memory:");
   const deadlines = new DeadlineWheel();
   const app = createApp({
     holder,
     kv,
     deadlines,
+    quotas,
     recorder,
     metrics,
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
@@ -147,6 +163,9 @@ export async function startGateway(
     url: `http://127.0.0.1:${server.addr.port}`,
     holder,
     records,
+    kv,
+    ledger,
+    quotas,
     recorded(n, timeoutMs = 5_000) {
       if (records.length >= n) return Promise.resolve(records);
       return new Promise((resolve, reject) => {
@@ -167,6 +186,7 @@ export async function startGateway(
       controller.abort();
       await server.finished;
       deadlines.stop();
+      ledger.stop();
       if (!options.kv) kv.close();
     },
   };

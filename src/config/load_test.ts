@@ -79,3 +79,18 @@ Deno.test("parseConfig() accepts the embedded default config", async () => {
   assert.equal(config.channels[0].plugin, "echo");
   assert.deepEqual(unset.map((u) => u.name), ["SLUICE_ADMIN_KEY"]);
 });
+
+Deno.test("parseConfig() names a malformed quota cron and an unknown time zone", () => {
+  const [cron] = problems(
+    'keys:\n  - name: a\n    key: k\n    limits: { requests: 1, reset: "61 * * * *" }\n',
+  );
+  assert.match(cron, /keys\[0\]\.limits\.reset: Invalid cron "61 \* \* \* \*": .*minute/);
+  const [fields] = problems(
+    'channels:\n  - name: a\n    plugin: openai\n    limits: { reset: "0 0 * *" }\n',
+  );
+  assert.match(fields, /channels\[0\]\.limits\.reset: Expected a 5-field cron expression/);
+  const [zone] = problems(
+    "keys:\n  - name: a\n    key: k\n    limits: { cost: 5, timezone: Mars/Olympus }\n",
+  );
+  assert.match(zone, /keys\[0\]\.limits\.timezone: Unknown time zone/);
+});

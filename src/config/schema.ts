@@ -225,6 +225,8 @@ export const Config = z.strictObject({
   }).prefault({}),
   /** The usage ledger in Deno KV. */
   usage: z.strictObject({
+    /** Record usage in KV at all (counters, the recent-request log). @default true */
+    enabled: z.boolean().default(true),
     /** How often recorded usage is written to KV, in one batch. @default "1s" */
     flush_interval: durationMs.default(1_000),
     /** How long a request stays in the recent-request log. @default "7d" */

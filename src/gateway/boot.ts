@@ -21,6 +21,9 @@ import { GatewayMetrics } from "../metrics/gateway_metrics.ts";
 import { ActiveRequests } from "../stats/active.ts";
 import { AccessLog } from "../stats/access_log.ts";
 import { Ledger, ledgerSettings } from "../usage/ledger.ts";
+import { configuredQuotas } from "../quota/admission.ts";
+import { Quotas, quotaSettings, quotaSnapshots } from "../quota/quotas.ts";
+import type { Session } from "../ws/session.ts";
 import type { Gateway } from "./build.ts";
 import type { PluginSource } from "../plugin/discover.ts";
 import { GatewayHolder } from "./holder.ts";
@@ -103,10 +106,14 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const accessLog = new AccessLog({ format: () => holder.current.config.log.format });
   addEventListener("unload", () => accessLog.flush());
   const ledger = new Ledger({ kv, settings: () => ledgerSettings(holder.current.config), log });
+  const quotas = new Quotas({ kv, settings: () => quotaSettings(holder.current.config), log });
+  const sessions = new Set<Session>();
   const active = new ActiveRequests();
   const metrics = new GatewayMetrics({
     gateway: () => holder.current,
     activeRequests: () => active.count,
+    websocketSessions: () => sessions.size,
+    quotas: () => quotaSnapshots(quotas, configuredQuotas(holder.current.config)),
     startedAt: Date.now(),
   });
   const app = createApp({
@@ -115,19 +122,33 @@ export async function boot(options: BootOptions): Promise<Booted> {
     recorder: {
       record(r) {
         metrics.record(r);
-        ledger.record(r);
+        if (holder.current.config.usage.enabled) ledger.record(r);
         // Read per request so `log.requests` follows reloads.
         if (holder.current.config.log.requests) accessLog.record(r);
       },
     },
     metrics,
     active,
+    quotas,
+    webSocketSessions: sessions,
     remoteAddress: (c) => (c.env as Deno.ServeHandlerInfo<Deno.NetAddr>)?.remoteAddr?.hostname,
     log,
   });
+  // Settled quota usage reaches KV with the ledger's rhythm, and leases stay renewed.
+  const quotaFlush = setInterval(
+    () => void quotas.flush(),
+    holder.current.config.usage.flush_interval,
+  );
   const hooks = new ShutdownHooks();
-  // After the drain: what the last requests used reaches KV before the process exits.
-  hooks.add(() => ledger.flush());
+  // After the drain: what the last requests used reaches KV before the process exits; open
+  // WebSocket sessions are told the gateway is going away (1001) rather than cut.
+  hooks.add(() => {
+    for (const session of sessions) session.close(1001, "Gateway shutting down");
+  });
+  hooks.add(async () => {
+    clearInterval(quotaFlush);
+    await Promise.all([ledger.flush(), quotas.flush()]);
+  });
   if (initial.source !== EMBEDDED_SOURCE) {
     const stopWatching = watchForReload(
       holder,

@@ -49,14 +49,6 @@ export function buildGateway(
   for (const { name, reason } of built.skipped) {
     if (reason !== "disabled") warn(`Channel "${name}" skipped: ${reason}`);
   }
-  // Say so rather than let a budget look enforced: quotas arrive with usage storage in Deno KV.
-  const limited = [
-    ...loaded.config.channels.filter((c) => c.limits).map((c) => `channel "${c.name}"`),
-    ...loaded.config.keys.filter((k) => k.limits).map((k) => `key "${k.name}"`),
-  ];
-  if (limited.length > 0) {
-    warn(`limits on ${limited.join(", ")} are accepted but not enforced yet`);
-  }
   const keys = new KeyRing(loaded.config.keys, warn);
   const catalog = options.catalog ??
     new ModelCatalog({ ttl: loaded.config.defaults.models_ttl, fetch: options.fetch, warn });

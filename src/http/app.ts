@@ -10,6 +10,8 @@
  */
 import { type Context, Hono } from "hono";
 import { adminRoutes } from "../admin/routes.ts";
+import { usageAdminRoutes } from "../admin/usage_routes.ts";
+import { statsRoutes } from "./stats_routes.ts";
 import { gatewayAuth, type GatewayAuthOptions } from "../auth/middleware.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
 import { anthropicRoutes } from "../ingress/anthropic/routes.ts";
@@ -23,11 +25,14 @@ import { createLogger, type Logger } from "../log/logger.ts";
 import { DeadlineWheel } from "../proxy/deadlines.ts";
 import { withoutRedirects } from "../proxy/no_redirects.ts";
 import type { ProxyDeps } from "../proxy/scope.ts";
+import { webSocketAdmission } from "../quota/admission.ts";
+import { Quotas, quotaSettings } from "../quota/quotas.ts";
 import { ActiveRequests } from "../stats/active.ts";
 import type { Recorder } from "../stats/record.ts";
 import { RequestLog } from "../stats/request_log.ts";
 import { isWebSocketUpgrade } from "../ws/handshake.ts";
 import { webSocketRoutes } from "../ws/routes.ts";
+import type { Session } from "../ws/session.ts";
 import { healthRoutes } from "./health_routes.ts";
 import { type MetricsPage, metricsRoutes } from "./metrics_routes.ts";
 import { proxyRoutes } from "./proxy_routes.ts";
@@ -46,6 +51,10 @@ export interface AppDeps {
   startedAt?: number;
   /** Serves `GET /metrics` (a `GatewayMetrics`); without it the path answers 404. */
   metrics?: MetricsPage;
+  /** Key and channel quotas; pass one to flush it on a timer and at shutdown. @default one on `kv` */
+  quotas?: Quotas;
+  /** Open WebSocket sessions, for `/metrics` and shutdown. @default a private set */
+  webSocketSessions?: Set<Session>;
   /** Counts requests in flight (for `/metrics`). @default a private counter */
   active?: ActiveRequests;
   /** Monotonic ms. @default performance.now */
@@ -71,9 +80,12 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     random: deps.random ?? Math.random,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     log,
+    quotas: deps.quotas ??
+      new Quotas({ kv: deps.kv, settings: () => quotaSettings(holder.current.config), log }),
   };
   const app = new Hono<GatewayEnv>();
   const active = deps.active ?? new ActiveRequests();
+  const sessions = deps.webSocketSessions ?? new Set<Session>();
   const recorder = active.counting(deps.recorder);
 
   app.use(async function requestContext(c, next) {
@@ -98,6 +110,15 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   // Claude Code probes its base URL with `HEAD /` before it starts (Hono answers HEAD by GET).
   app.get("/", (c) => c.text("Sluice AI gateway\n"));
   app.route("/", adminRoutes(holder));
+  app.route("/", usageAdminRoutes(holder, deps.kv, proxyDeps.quotas));
+  app.route(
+    "/",
+    statsRoutes(holder, deps.kv, {
+      startedAt: deps.startedAt ?? Date.now(),
+      activeRequests: () => active.count,
+      webSocketSessions: () => sessions.size,
+    }, deps.remoteAddress ?? (() => undefined)),
+  );
 
   const auth = gatewayAuth({
     gateway: () => holder.current,
@@ -107,6 +128,8 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   const webSockets = webSocketRoutes({
     deps: proxyDeps,
     log,
+    admit: webSocketAdmission(proxyDeps.quotas),
+    sessions,
     gateway: () => holder.current,
     remoteAddress: deps.remoteAddress ?? (() => undefined),
   });

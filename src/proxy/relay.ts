@@ -10,6 +10,8 @@ import type { PreparedCall } from "../ingress/ingress.ts";
 import type { Channel } from "../routing/channel.ts";
 import { REJECTED_KEY_MS } from "../routing/key_pool.ts";
 import type { Candidate } from "../routing/resolve.ts";
+import type { Amount } from "../quota/amount.ts";
+import { admitChannel } from "../quota/admission.ts";
 import { attempt, type AttemptSuccess } from "./attempt.ts";
 import { failoverSchedule, type Outcome } from "./failover.ts";
 import type { AttemptFailure } from "./failure.ts";
@@ -34,12 +36,14 @@ export async function relay(
   candidates: readonly Candidate[],
   model: string,
   deps: ProxyDeps,
+  need: Amount,
 ): Promise<Response> {
   const { health, config } = scope.gateway;
   const deadline = scope.log.startedAt + config.routing.max_total_time;
   const attempts: AttemptSummary[] = [];
   let last: AttemptFailure | undefined;
   let unconvertible: GatewayError | undefined;
+  let spent: GatewayError | undefined;
   let upstreamMs = 0;
   let inFlight: string | undefined;
   const schedule = failoverSchedule(candidates, {
@@ -70,6 +74,14 @@ export async function relay(
         if (!(error instanceof GatewayError) || error.status >= 500) throw error;
         health.release(channel.name);
         unconvertible ??= error;
+        step = schedule.next("skip");
+        continue;
+      }
+      // The channel's own quota: spent, it is skipped like one that cannot take the request.
+      const admitted = await admitChannel(scope, candidate, deps.quotas, need);
+      if (admitted instanceof GatewayError) {
+        health.release(channel.name);
+        spent ??= admitted;
         step = schedule.next("skip");
         continue;
       }
@@ -104,7 +116,7 @@ export async function relay(
     }
     throw error;
   }
-  if (attempts.length === 0 && unconvertible) throw unconvertible;
+  if (attempts.length === 0 && (spent || unconvertible)) throw spent ?? unconvertible;
   scope.log.set({ attempts: attempts.length, upstreamMs, channel: attempts.at(-1)?.channel });
   throw exhausted(attempts, last, config.routing.breaker.max_cooldown);
 }

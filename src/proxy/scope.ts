@@ -8,6 +8,7 @@ import type { Gateway } from "../gateway/build.ts";
 import type { Ingress } from "../ingress/ingress.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RequestLog } from "../stats/request_log.ts";
+import type { Quotas } from "../quota/quotas.ts";
 import type { DeadlineWheel } from "./deadlines.ts";
 
 export interface RequestScope {
@@ -41,4 +42,6 @@ export interface ProxyDeps {
   sleep(ms: number): Promise<void>;
   /** Diagnostics: failed attempts, breaker changes, gateway bugs. */
   log: Logger;
+  /** Request, token and cost quotas of keys and channels. */
+  quotas: Quotas;
 }

@@ -111,7 +111,14 @@ export class EventPipeline {
           if (HAS_USAGE.test(data)) {
             const chunk = jsonOf(wire) as { usage?: Usage; choices?: unknown[] } | undefined;
             if (!this.#pluginUsage) this.usage = toTokenUsage(chunk?.usage) ?? this.usage;
-            if (!o.clientWantsUsage && chunk?.choices?.length === 0) continue;
+            if (!o.clientWantsUsage && chunk) {
+              // The usage the gateway asked for is the gateway's: a usage-only chunk is dropped,
+              // and a chunk that also carries choices (OpenAI's and Zhipu's last) loses its usage.
+              if (chunk.choices?.length === 0) continue;
+              const { usage: _, ...rest } = chunk;
+              out.push({ event: { ...wire.event, data: JSON.stringify(rest) }, json: rest });
+              continue;
+            }
           }
         }
         out.push(wire);

@@ -14,6 +14,8 @@ import { GatewayError } from "../errors.ts";
 import type { Gateway } from "../gateway/build.ts";
 import { type Candidate, type Resolution, resolve } from "./resolve.ts";
 import { orderCandidates, strategyFor } from "./select.ts";
+import { periodAt, secondsUntil } from "../quota/period.ts";
+import { quotaRef, type Quotas } from "../quota/quotas.ts";
 
 export interface PlanInput {
   gateway: Gateway;
@@ -26,6 +28,8 @@ export interface PlanInput {
   /** The one channel allowed: it holds the conversation the request continues. */
   pinnedChannel?: string;
   random?: () => number;
+  /** Channel quotas: spent ones are skipped, and the `quota` strategy orders by what is left. */
+  quotas?: Quotas;
 }
 
 export interface RoutePlan {
@@ -46,9 +50,13 @@ const FILTERS: readonly Filter[] = [
   byKeyModels,
   byEndpoint,
   byContextWindow,
+  byQuota,
 ];
 
-/** @throws {GatewayError} 404 unknown model, 403 not allowed, 400 unsupported or too long. */
+/**
+ * @throws {GatewayError} 404 unknown model, 403 not allowed, 400 unsupported or too long, 429
+ * every candidate's channel quota spent.
+ */
 export function planRoute(input: PlanInput): RoutePlan {
   const { gateway } = input;
   const resolution = cachedResolve(input);
@@ -63,6 +71,12 @@ export function planRoute(input: PlanInput): RoutePlan {
       health: gateway.health,
       model: resolution.model,
       random: input.random,
+      remainingShare: input.quotas && ((c) => {
+        const limits = c.channel.config.limits;
+        return limits
+          ? input.quotas!.remainingShare(quotaRef("channel", c.channel.name, limits))
+          : 1;
+      }),
     }),
   };
 }
@@ -122,6 +136,35 @@ function byPinnedChannel(candidates: Candidate[], { pinnedChannel }: PlanInput, 
     400,
     `Previous response is stored by channel "${pinnedChannel}", which does not serve model "${model}" now`,
     { code: "previous_response_not_found", param: "previous_response_id" },
+  );
+}
+
+/** Drops channels whose quota is known to be spent in this period (they are tried again after
+ * the reset, or as soon as a lease grant finds budget). */
+function byQuota(candidates: Candidate[], input: PlanInput) {
+  const quotas = input.quotas;
+  if (!quotas || !candidates.some((c) => c.channel.config.limits)) return candidates;
+  const spent = (c: Candidate) => {
+    const limits = c.channel.config.limits;
+    return limits !== undefined && quotas.exhausted(quotaRef("channel", c.channel.name, limits));
+  };
+  const open = candidates.filter((c) => !spent(c));
+  if (open.length > 0) return open;
+  const now = Date.now();
+  const retry = Math.min(...candidates.map((c) => {
+    const limits = c.channel.config.limits!;
+    return secondsUntil(periodAt(limits.reset, limits.timezone, now), now);
+  }));
+  throw new GatewayError(
+    429,
+    `Every channel serving this model has used its quota for now: ${
+      candidates.map((c) => `"${c.channel.name}"`).join(", ")
+    }`,
+    {
+      type: "rate_limit_error",
+      code: "channel_quota_exceeded",
+      headers: { "retry-after": String(retry) },
+    },
   );
 }
 

@@ -3,6 +3,7 @@
  * - `priority`: the lowest priority group first; inside a group a weighted random order (a
  *   channel with twice the weight goes first twice as often);
  * - `cost`: cheapest first by the channels' price for the model (no price: last), ties by priority;
+ * - `quota`: most quota left first (the tightest of its limits, as a share; unlimited: full);
  * - `latency`: lowest recent latency first (never measured: first, so it gets measured).
  * Channels whose breaker is open go last, soonest back first; the relay skips them while they
  * stay unavailable. Every candidate stays in the list so failover can reach it.
@@ -18,6 +19,8 @@ export interface SelectOptions {
   /** The model after aliases, for price lookups. */
   model: string;
   random?: () => number;
+  /** The share of its quota a candidate's channel has left (0–1), for the `quota` strategy. */
+  remainingShare?: (candidate: Candidate) => number;
 }
 
 /** The strategy for `model`: its own override, else the routing default. */
@@ -34,6 +37,8 @@ export function orderCandidates(
   const random = options.random ?? Math.random;
   const ordered = options.strategy === "cost"
     ? byKey(candidates, (c) => blendedPrice(c, options.model), random)
+    : options.strategy === "quota"
+    ? byKey(candidates, (c) => -(options.remainingShare?.(c) ?? 1), random)
     : options.strategy === "latency"
     ? byKey(candidates, (c) => options.health.latency(c.channel.name) ?? 0, random)
     : orderByPriority(candidates, random);

@@ -16,8 +16,11 @@ export const responseKeys = {
 /** How finely usage is aggregated; each has its own collection and retention. */
 export type Granularity = "minute" | "hour" | "day";
 
-/** What usage is aggregated by: everything, or per channel, model or gateway key. */
-export type Dimension = "all" | "channel" | "model" | "key";
+/**
+ * What usage is aggregated by: everything, or per channel, model or gateway key, or per route
+ * (`channel/model`: one model on one channel).
+ */
+export type Dimension = "all" | "channel" | "model" | "key" | "route";
 
 /**
  * Usage counters (`Deno.KvU64`, added to with `sum`, so instances never conflict):

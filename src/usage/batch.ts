@@ -1,7 +1,7 @@
 /**
  * Usage added up in memory between two flushes. Each request adds to one row per granularity
- * (minute, hour, day) and dimension (everything, its channel, its model, its key): twelve rows
- * of integer counters, so the request path does a dozen map updates and never waits on KV. The
+ * (minute, hour, day) and dimension (everything, its channel, model, key and channel/model):
+ * fifteen rows of integer counters, so the request path does a dozen map updates and never waits on KV. The
  * flush turns every non-zero counter into one KV `sum`.
  */
 import type { Dimension, Granularity } from "../store/keys.ts";
@@ -75,6 +75,10 @@ export class UsageBatch {
       // 404 must not create rows.
       ["channel", r.channel],
       ["model", r.channel === undefined ? undefined : r.model],
+      [
+        "route",
+        r.channel === undefined || r.model === undefined ? undefined : `${r.channel}/${r.model}`,
+      ],
     ];
     for (const g of GRANULARITIES) {
       const bucket = bucketStart(g, r.time);

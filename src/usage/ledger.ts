@@ -12,6 +12,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Recorder, RequestRecord } from "../stats/record.ts";
 import { type Dimension, recentKeys, usageKeys } from "../store/keys.ts";
 import { GRANULARITIES, METRICS, type Row, spanOf, UsageBatch } from "./batch.ts";
+import { retryBusy } from "../store/retry.ts";
 
 export interface LedgerSettings {
   flushMs: number;
@@ -102,9 +103,10 @@ export class Ledger implements Recorder {
     const mutations = [...this.#counterMutations(rows), ...this.#entryMutations(entries)];
     try {
       for (let i = 0; i < mutations.length; i += PER_ATOMIC) {
-        const op = this.#kv.atomic();
-        op.mutate(...mutations.slice(i, i + PER_ATOMIC));
-        const result = await op.commit();
+        const chunk = mutations.slice(i, i + PER_ATOMIC);
+        // A busy store (several processes on one file) is waited out; a failed commit wrote
+        // nothing, so retrying it cannot count twice.
+        const result = await retryBusy(() => this.#kv.atomic().mutate(...chunk).commit());
         if (!result.ok) throw new Error("atomic write refused");
       }
     } catch (error) {
@@ -166,7 +168,7 @@ export class Ledger implements Recorder {
   async sweep(): Promise<void> {
     const { retentionMs } = this.#settings();
     const now = this.#now();
-    for (const dimension of ["all", "channel", "model", "key"] as const) {
+    for (const dimension of ["all", "channel", "model", "key", "route"] as const) {
       for await (const seen of this.#kv.list<number>({ prefix: usageKeys.seenAll(dimension) })) {
         const id = String(seen.key.at(-1));
         for (const g of GRANULARITIES) {

@@ -12,6 +12,7 @@ import type { GatewayEnv } from "../ingress/route.ts";
 import type { WebSocketContext } from "../plugin/contract.ts";
 import type { DeadlineWheel } from "../proxy/deadlines.ts";
 import { scrubberFor } from "../proxy/scrub.ts";
+import type { RequestLog } from "../stats/request_log.ts";
 import type { Channel } from "../routing/channel.ts";
 import { REJECTED_KEY_MS } from "../routing/key_pool.ts";
 import { answeredProtocol, offeredProtocols } from "./handshake.ts";
@@ -24,6 +25,8 @@ export type Admission = (input: {
   key: GatewayKey;
   channel: Channel;
   model: string;
+  /** The session's record: quotas settle on it when it closes. */
+  log: RequestLog;
 }) => void | Promise<void>;
 
 export interface SessionDeps {
@@ -92,7 +95,7 @@ export async function openSession(
     try {
       target = resolveTarget(channel, ctx, forwarded);
       request.check?.(target);
-      await deps.admit?.({ key: c.get("key"), channel, model: request.model });
+      await deps.admit?.({ key: c.get("key"), channel, model: request.model, log: c.get("log") });
     } catch (error) {
       gateway.health.release(channel.name);
       throw error;

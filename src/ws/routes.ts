@@ -30,6 +30,8 @@ export interface WebSocketRoutesOptions extends WebSocketAuthOptions {
   admit?: Admission;
   /** Opens upstream sockets. @default `new WebSocket` */
   open?: SocketFactory;
+  /** Where open sessions are kept; pass one to count them or close them at shutdown. */
+  sessions?: Set<Session>;
 }
 
 export interface WebSocketRoutes {
@@ -45,7 +47,7 @@ export interface WebSocketRoutes {
 const REALTIME_PATHS = ["/v1/realtime", "/realtime", "/openai/realtime", "/openai/v1/realtime"];
 
 export function webSocketRoutes(options: WebSocketRoutesOptions): WebSocketRoutes {
-  const sessions = new Set<Session>();
+  const sessions = options.sessions ?? new Set<Session>();
   const sessionDeps: SessionDeps = {
     deadlines: options.deps.deadlines,
     sessions,
