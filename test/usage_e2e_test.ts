@@ -456,3 +456,45 @@ keys:
     await upstream.close();
   }
 });
+
+Deno.test("usage: log.bodies keeps prompt and answer text in the recent log, and only when on", async () => {
+  const upstream = startUpstream((_request, body) => {
+    if (!JSON.parse(body).stream) {
+      return Response.json(chatCompletion("A whole answer", "m", { p: 4, c: 3 }));
+    }
+    return sse([chunk("Streamed "), chunk("answer", "stop"), "[DONE]"]);
+  });
+  const config = (bodies: boolean) => `
+admin: { key: sk-admin }
+log: { bodies: ${bodies} }
+channels:
+  - { name: up, plugin: openai, base_url: "${upstream.url}/v1", keys: [k], models: [m] }
+`;
+  const recent = async (url: string) =>
+    (await (await fetch(`${url}/admin/requests`, {
+      headers: { authorization: "Bearer sk-admin" },
+    })).json()).data as { stream: boolean; bodies?: { prompt: string; answer: string } }[];
+  for (const bodies of [true, false]) {
+    const gateway = await startGateway(config(bodies));
+    try {
+      await (await ask(gateway.url, "m")).text();
+      await (await ask(gateway.url, "m", { stream: true })).text();
+      await gateway.recorded(2);
+      await gateway.ledger.flush();
+      const entries = await recent(gateway.url);
+      assert.equal(entries.length, 2);
+      const whole = entries.find((e) => !e.stream)!;
+      const streamed = entries.find((e) => e.stream)!;
+      if (bodies) {
+        assert.deepEqual(whole.bodies, { prompt: "Tell me a story", answer: "A whole answer" });
+        assert.deepEqual(streamed.bodies, { prompt: "Tell me a story", answer: "Streamed answer" });
+      } else {
+        assert.equal(whole.bodies, undefined);
+        assert.equal(streamed.bodies, undefined);
+      }
+    } finally {
+      await gateway.close();
+    }
+  }
+  await upstream.close();
+});

@@ -205,8 +205,9 @@ export const Config = z.strictObject({
      * @default "info" */
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /**
-     * Keep each request's prompt and answer text (truncated to 64 KiB each) in the
-     * recent-request log. Off by default: usage is recorded without any text. @default false
+     * Keep each answered request's prompt and answer text (12,000 characters each at most, so
+     * an entry fits one KV value) in the recent-request log, for `usage.recent_ttl`. Off by
+     * default: usage is recorded without any text. @default false
      */
     bodies: z.boolean().default(false),
   }).prefault({}),

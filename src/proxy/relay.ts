@@ -17,8 +17,9 @@ import { failoverSchedule, type Outcome } from "./failover.ts";
 import type { AttemptFailure } from "./failure.ts";
 import type { ProxyDeps, RequestScope } from "./scope.ts";
 import type { StreamSummary } from "./stream_relay.ts";
-import type { TokenUsage } from "../stats/record.ts";
+import type { RequestRecord, TokenUsage } from "../stats/record.ts";
 import { completeUsage, type UsageEvidence } from "../usage/estimate.ts";
+import { type Exchange, keptBodies } from "../usage/bodies.ts";
 import { costOf, effectivePrice, formatCost } from "../usage/price.ts";
 
 /** One line of the attempt list in a 502, never naming a key. */
@@ -157,12 +158,13 @@ function succeeded(
     const costUsd = costFor(candidate, model, result.usage);
     scope.log.set({ usage: result.usage, costUsd });
     if (costUsd !== undefined) headers["x-sluice-cost"] = formatCost(costUsd);
+    if (scope.gateway.config.log.bodies) {
+      scope.log.set(bodiesOf(scope, { request: scope.body, answer: textOf(result.body) }));
+    }
   } else {
     // No usage in the answer: estimated from the prompt and the answer's text, then recorded.
     scope.log.defer();
-    const answer = typeof result.body === "string"
-      ? result.body
-      : new TextDecoder().decode(result.body as Uint8Array);
+    const answer = textOf(result.body);
     void settle(scope, candidate, model, { complete: true, request: scope.body, answer }, deps)
       .then((fields) => scope.log.close(result.status, deps.now(), fields));
   }
@@ -204,14 +206,25 @@ async function settle(
   model: string,
   evidence: UsageEvidence,
   deps: ProxyDeps,
-): Promise<{ usage?: TokenUsage; costUsd?: number }> {
+): Promise<Pick<RequestRecord, "usage" | "costUsd" | "bodies">> {
+  const kept = bodiesOf(scope, evidence);
   try {
     const usage = await completeUsage(evidence);
-    return usage ? { usage, costUsd: costFor(candidate, model, usage) } : {};
+    return usage ? { usage, costUsd: costFor(candidate, model, usage), ...kept } : kept;
   } catch (error) {
     deps.log.error(`Estimating the usage of request ${scope.id} failed: ${stackOf(error)}`);
-    return { usage: evidence.reported };
+    return { usage: evidence.reported, ...kept };
   }
+}
+
+/** The exchange's text for the recent-request log, when `log.bodies` keeps it. */
+function bodiesOf(scope: RequestScope, exchange: Exchange): Pick<RequestRecord, "bodies"> {
+  return scope.gateway.config.log.bodies ? { bodies: keptBodies(exchange) } : {};
+}
+
+function textOf(body: string | Uint8Array | ReadableStream<Uint8Array> | null): string {
+  if (typeof body === "string") return body;
+  return body instanceof Uint8Array ? new TextDecoder().decode(body) : "";
 }
 
 function costFor(candidate: Candidate, model: string, usage: TokenUsage): number | undefined {

@@ -2,6 +2,15 @@
  * What the gateway remembers about each request. Every request leaves exactly one record, refused
  * ones too (see `request_log.ts`); a {@link Recorder} takes it and must not block.
  */
+/** A request's and its answer's text, kept only when `log.bodies` is on (`src/usage/bodies.ts`). */
+export interface KeptBodies {
+  /** The text the model was given (messages, system prompt, input), joined by newlines. */
+  prompt: string;
+  /** The text it answered (content, reasoning, tool arguments). */
+  answer: string;
+  /** Either side was cut short. */
+  truncated?: boolean;
+}
 
 export interface TokenUsage {
   prompt: number;
@@ -60,6 +69,7 @@ export interface RequestRecord {
   usage?: TokenUsage;
   /** What the usage cost, in USD, from the channel's price table (absent when unpriced). */
   costUsd?: number;
+  bodies?: KeptBodies;
   /** Arrival to last byte. */
   latencyMs: number;
   /** Arrival to first byte of the response body. */

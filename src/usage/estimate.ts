@@ -60,7 +60,11 @@ export function textIn(value: unknown): string {
     } else if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], isText]);
     } else if (node && typeof node === "object") {
-      for (const [key, inner] of Object.entries(node)) stack.push([inner, TEXT_KEYS.has(key)]);
+      // Pushed last to first, so the text comes out in the document's order.
+      const entries = Object.entries(node);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        stack.push([entries[i][1], TEXT_KEYS.has(entries[i][0])]);
+      }
     }
   }
   return parts.join("\n");
