@@ -92,6 +92,29 @@ Deno.test("security: /proxy decodes the channel segment and keeps the rest of th
   });
 });
 
+Deno.test("security: a client's credentials in the query never travel through /proxy", async () => {
+  await withChannels(async ({ url, capture }) => {
+    const query = `?alt=sse&key=${ROOT}&note=x${ROOT}y&api_key=other&pageSize=5`;
+    const res = await rawRequest(url, "GET", `/proxy/gem/v1beta/models${query}`, bearer(ROOT));
+    assert.equal(res.status, 200, res.body);
+    const sent = capture.received.at(-1)!;
+    assert.equal(sent.path, "/v1beta/models?alt=sse&pageSize=5");
+    assert.equal(sent.headers.get("x-goog-api-key"), GM_KEY);
+    for (const [, value] of sent.headers) assert.ok(!value.includes(ROOT));
+  });
+});
+
+Deno.test("security: /proxy lets @google/genai pick its API version, under the channel only", async () => {
+  await withChannels(async ({ url, capture, victim }) => {
+    const res = await rawRequest(url, "GET", "/proxy/gem/v1/models/gemini-2.5-pro", bearer(ROOT));
+    assert.equal(res.status, 200, res.body);
+    assert.equal(capture.received.at(-1)?.path, "/v1/models/gemini-2.5-pro");
+    const out = await rawRequest(url, "GET", "/proxy/gem/v1/%2e%2e/steal", bearer(ROOT));
+    assert.equal(out.status, 400);
+    assert.equal(victim.received.length, 0);
+  });
+});
+
 Deno.test("security: a single-channel key's unknown paths cannot leave the channel either", async () => {
   await withChannels(async ({ url, capture, victim }) => {
     const victimHost = new URL(victim.url).host;

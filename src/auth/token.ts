@@ -25,3 +25,41 @@ export function geminiQueryToken(url: string): string | undefined {
   if (!GEMINI_PATH.test(parsed.pathname)) return undefined;
   return parsed.searchParams.get("key")?.trim() || undefined;
 }
+
+/**
+ * Query parameters that carry credentials (Google's `?key=`, some servers' `api_key` or
+ * `access_token`). The upstream gets the channel's key the plugin's way; a client's credential,
+ * most likely its gateway key, must never travel on.
+ */
+const CREDENTIAL_PARAMS = new Set([
+  "key",
+  "api_key",
+  "api-key",
+  "apikey",
+  "access_token",
+  "authorization",
+]);
+
+/**
+ * The raw query (with its `?`) without credential parameters or any parameter whose value
+ * contains the client's own token (a key smuggled under another name stays here too); the rest
+ * keep their bytes and order. For every query the gateway sends on: `/proxy`, WebSocket upgrades.
+ */
+export function withoutCredentials(rawQuery: string, token?: string): string {
+  if (rawQuery === "" || rawQuery === "?") return "";
+  const kept = rawQuery.slice(1).split("&").filter((pair) => {
+    const eq = pair.indexOf("=");
+    const name = decodeLoosely(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? "" : decodeLoosely(pair.slice(eq + 1));
+    return !CREDENTIAL_PARAMS.has(name.toLowerCase()) && (!token || !value.includes(token));
+  });
+  return kept.length > 0 ? `?${kept.join("&")}` : "";
+}
+
+function decodeLoosely(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll("+", " "));
+  } catch {
+    return text;
+  }
+}

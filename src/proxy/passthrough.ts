@@ -9,6 +9,7 @@
  * stream deadline cancels the response body's reader.
  */
 import type { GatewayKey } from "../auth/key_ring.ts";
+import { withoutCredentials } from "../auth/token.ts";
 import { GatewayError } from "../errors.ts";
 import { parseJsonBounded } from "../formats/json.ts";
 import { readRequestText } from "../ingress/body.ts";
@@ -51,7 +52,8 @@ export async function passthrough(input: PassthroughInput, deps: ProxyDeps): Pro
       code: "channel_not_allowed",
     });
   }
-  const url = proxyTarget(channel.info.baseUrl, input.path, input.query);
+  const query = withoutCredentials(input.query, input.token);
+  const url = proxyTarget(channel.info.baseUrl, input.path, query);
   const body = await requestBody(input);
   const apiKey = channel.keys.pick();
   // One deadline for the whole exchange: `stream_timeout`, the longest a body may flow.

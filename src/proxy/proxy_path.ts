@@ -38,18 +38,32 @@ export function safeSegments(rawPath: string): string[] {
   return segments;
 }
 
+/** An API version segment (`v1`, `v1beta`, `v1alpha2`), its major number captured. */
+const VERSION = /^v(\d+)(?:(?:alpha|beta)\d*)?$/;
+
+/** `v1beta` and `v1` are one API's stable and beta channels; `v1` and `v10` are not. */
+function sameMajorVersion(a: string | undefined, b: string | undefined): boolean {
+  const x = VERSION.exec(a ?? "");
+  const y = VERSION.exec(b ?? "");
+  return x !== null && y !== null && x[1] === y[1];
+}
+
 /**
  * `baseUrl` joined with the client's raw path and query. A path that already starts with the base
  * URL's own path (native SDKs send `/v1/models` to a `…/v1` channel) is joined at the origin
- * rather than doubling it; anything else is relative to the base URL.
+ * rather than doubling it. A path that starts with another channel of the API version the base
+ * URL ends in (`@google/genai` sends `/v1/…` or `/v1alpha/…` to a `…/v1beta` channel) replaces
+ * that version and stays under the base URL's parent. Anything else is relative to the base URL.
  * @throws {GatewayError} 400 `invalid_path` for a path that could leave the channel.
  */
 export function proxyTarget(baseUrl: string, rawPath: string, rawQuery = ""): string {
   const segments = safeSegments(rawPath);
   const base = new URL(baseUrl);
-  const baseSegments = base.pathname.split("/").filter((s) => s !== "");
+  let baseSegments = base.pathname.split("/").filter((s) => s !== "");
   const alreadyBased = baseSegments.length > 0 &&
     baseSegments.every((s, i) => segments[i] === s);
+  const otherVersion = !alreadyBased && sameMajorVersion(baseSegments.at(-1), segments[0]);
+  if (otherVersion) baseSegments = baseSegments.slice(0, -1);
   const joined = alreadyBased ? segments : [...baseSegments, ...segments];
   const url = new URL(base.origin);
   url.pathname = "/" + joined.join("/");

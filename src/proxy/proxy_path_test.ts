@@ -69,3 +69,33 @@ Deno.test("proxyTarget() does not double the base URL's own path (cases of the o
     "https://g.example/v1beta/models/m:generateContent",
   );
 });
+
+Deno.test("proxyTarget() lets the client pick the API version under the base URL's parent", () => {
+  const gemini = "https://generativelanguage.googleapis.com/v1beta";
+  // @google/genai sends its own version (v1beta by default, v1 when asked).
+  assert.equal(
+    proxyTarget(gemini, "/v1/models/g:generateContent", "?alt=sse"),
+    "https://generativelanguage.googleapis.com/v1/models/g:generateContent?alt=sse",
+  );
+  assert.equal(
+    proxyTarget(gemini, "/v1beta/models"),
+    "https://generativelanguage.googleapis.com/v1beta/models",
+  );
+  assert.equal(
+    proxyTarget(gemini, "/v1alpha/models"),
+    "https://generativelanguage.googleapis.com/v1alpha/models",
+  );
+  // Another major version is a path like any other.
+  assert.equal(
+    proxyTarget("https://open.bigmodel.cn/api/paas/v4", "/v3/x"),
+    "https://open.bigmodel.cn/api/paas/v4/v3/x",
+  );
+  // Only a version replaces a version: other paths stay relative to the base URL.
+  assert.equal(
+    proxyTarget(gemini, "/models/v1"),
+    "https://generativelanguage.googleapis.com/v1beta/models/v1",
+  );
+  assert.equal(proxyTarget("https://a.example/openai", "/v1/x"), "https://a.example/openai/v1/x");
+  // And the version cannot be a way out.
+  refused(gemini, "/v1/../../x");
+});

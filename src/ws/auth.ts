@@ -4,7 +4,7 @@
  * (401/403) rather than a socket that opens and dies. Browsers cannot set headers on a
  * WebSocket, so besides the HTTP headers a key may come as an `openai-insecure-api-key.<key>`
  * subprotocol (OpenAI's SDK convention), as `?key=`, or as Azure's `api-key` (header or query).
- * Wherever it came from, it is removed from what goes upstream (see `withoutCredentials`).
+ * Wherever it came from, it is removed from what goes upstream (see `withoutCredentials` in `src/auth/token.ts`).
  */
 import type { Context } from "hono";
 import { isLoopback } from "../auth/middleware.ts";
@@ -15,8 +15,6 @@ import type { GatewayEnv } from "../ingress/route.ts";
 import { offeredProtocols } from "./handshake.ts";
 
 /** Query parameters that carry credentials: read as a key here, never forwarded. */
-const CREDENTIAL_PARAMS = new Set(["key", "api-key", "api_key", "authorization"]);
-
 export interface WebSocketAuthOptions {
   gateway(): Gateway;
   /** The client's address, for the open-mode loopback check. */
@@ -63,19 +61,4 @@ export function authenticateWebSocket(c: Context<GatewayEnv>, options: WebSocket
   c.set("key", key);
   c.set("token", token);
   c.get("log").set({ key: key.name });
-}
-
-/**
- * The client's query without credentials: the parameters that carry keys, and any other whose
- * value contains the presented token (so a key smuggled under another name stays here too).
- */
-export function withoutCredentials(query: URLSearchParams, token: string | undefined): string {
-  const kept = new URLSearchParams();
-  for (const [name, value] of query) {
-    if (CREDENTIAL_PARAMS.has(name.toLowerCase())) continue;
-    if (token && value.includes(token)) continue;
-    kept.append(name, value);
-  }
-  const text = kept.toString();
-  return text === "" ? "" : `?${text}`;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { presentedWebSocketToken, withoutCredentials } from "./auth.ts";
+import { presentedWebSocketToken } from "./auth.ts";
 
 Deno.test("presentedWebSocketToken() reads headers, then the subprotocol, then the query", () => {
   const token = (url: string, headers: Record<string, string> = {}) =>
@@ -13,12 +13,4 @@ Deno.test("presentedWebSocketToken() reads headers, then the subprotocol, then t
   assert.equal(token("http://gw/x?key=q"), "q");
   assert.equal(token("http://gw/x?api-key=a"), "a");
   assert.equal(token("http://gw/x"), undefined);
-});
-
-Deno.test("withoutCredentials() drops key parameters and anything carrying the token", () => {
-  const query = new URLSearchParams(
-    "model=gpt-realtime&key=sk-gw-1&API-KEY=x&Authorization=Bearer+y&note=my+sk-gw-1&intent=a b",
-  );
-  assert.equal(withoutCredentials(query, "sk-gw-1"), "?model=gpt-realtime&intent=a+b");
-  assert.equal(withoutCredentials(new URLSearchParams("key=k"), "k"), "");
 });

@@ -16,7 +16,8 @@ import { rawTarget, safeSegments } from "../proxy/proxy_path.ts";
 import type { ProxyDeps } from "../proxy/scope.ts";
 import type { Channel } from "../routing/channel.ts";
 import { planRouteWithDiscovery } from "../routing/plan.ts";
-import { authenticateWebSocket, type WebSocketAuthOptions, withoutCredentials } from "./auth.ts";
+import { withoutCredentials } from "../auth/token.ts";
+import { authenticateWebSocket, type WebSocketAuthOptions } from "./auth.ts";
 import type { SocketFactory } from "./connect.ts";
 import { checkHandshake, isWebSocketUpgrade } from "./handshake.ts";
 import { type Admission, openSession, type SessionDeps } from "./open_session.ts";
@@ -128,7 +129,7 @@ async function realtime(
     candidates: able,
     model: plan.model,
     path: "/realtime",
-    query: withoutCredentials(url.searchParams, c.get("token")),
+    query: withoutCredentials(url.search, c.get("token")),
   }, deps);
 }
 
@@ -159,7 +160,7 @@ async function passthrough(c: Context<GatewayEnv>, deps: SessionDeps): Promise<R
     candidates: [{ channel, upstreamModel: model ?? "" }],
     model: model ?? "",
     path,
-    query: withoutCredentials(url.searchParams, c.get("token")),
+    query: withoutCredentials(url.search, c.get("token")),
     check(target) {
       if (key.restrictsModels && model === undefined && !target.messageModel) {
         throw new GatewayError(
