@@ -542,12 +542,16 @@ Deno.test("gemini ingress: the SDK on v1beta, and pointed at /proxy/{channel}", 
       "Hello from gpt-x",
     );
 
-    // Through /proxy the SDK's path is joined to the channel's base URL (…/v1beta), so the SDK
-    // names that version (or none, apiVersion: "").
-    for (const apiVersion of ["v1beta", ""]) {
+    // Through /proxy the SDK's path is joined to the channel's base URL (…/v1beta): the version
+    // the SDK names (v1 by default) replaces the base URL's, and none keeps it.
+    const versions = [[undefined, "v1"], ["v1beta", "v1beta"], ["", "v1beta"]] as const;
+    for (const [apiVersion, reached] of versions) {
       const proxied = new GoogleGenAI({
         apiKey: KEY,
-        httpOptions: { baseUrl: `${url}/proxy/gem`, apiVersion },
+        httpOptions: {
+          baseUrl: `${url}/proxy/gem`,
+          ...(apiVersion === undefined ? {} : { apiVersion }),
+        },
       });
       const answer = await proxied.models.generateContent({
         model: "gemini-test",
@@ -555,7 +559,7 @@ Deno.test("gemini ingress: the SDK on v1beta, and pointed at /proxy/{channel}", 
       });
       assert.match(answer.text ?? "", /Beacon Rock/);
       const call = gem.received.at(-1)!;
-      assert.equal(call.path, "/v1beta/models/gemini-test:generateContent");
+      assert.equal(call.path, `/${reached}/models/gemini-test:generateContent`);
       assert.equal(call.headers.get("x-goog-api-key"), "g-real", "the gateway key is swapped");
     }
   });
