@@ -1,0 +1,25 @@
+/**
+ * Where the dashboard's forms post: the admin backend's endpoints, named here and nowhere else,
+ * with the HTTP method each expects. HTML forms only send GET and POST, so a form carries the
+ * real method in `_method` (Hono's `methodOverride` convention) and in `data-method`, which the
+ * dashboard's script uses to send it as is, with a JSON body and the CSRF token in a header.
+ */
+
+const at = (name: string) => encodeURIComponent(name);
+
+export interface AdminAction {
+  action: string;
+  method: "POST" | "PUT" | "PATCH" | "DELETE";
+}
+
+export const adminApi = {
+  login: "/admin/login",
+  logout: "/admin/logout",
+  reload: { action: "/admin/reload", method: "POST" },
+  createChannel: { action: "/admin/channels", method: "POST" },
+  updateChannel: (name: string) => ({ action: `/admin/channels/${at(name)}`, method: "PUT" }),
+  deleteChannel: (name: string) => ({ action: `/admin/channels/${at(name)}`, method: "DELETE" }),
+  testChannel: (name: string) => ({ action: `/admin/channels/${at(name)}/test`, method: "POST" }),
+  createKey: { action: "/admin/keys", method: "POST" },
+  revokeKey: (name: string) => ({ action: `/admin/keys/${at(name)}`, method: "DELETE" }),
+} as const satisfies Record<string, string | AdminAction | ((name: string) => AdminAction)>;
