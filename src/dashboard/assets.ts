@@ -21,6 +21,7 @@ interface Asset {
 const FILES: Record<string, string> = {
   "app.js": "text/javascript; charset=utf-8",
   "app.css": "text/css; charset=utf-8",
+  "icon.svg": "image/svg+xml",
   "uPlot.iife.min.js": "text/javascript; charset=utf-8",
   "uPlot.min.css": "text/css; charset=utf-8",
   "uPlot.LICENSE": "text/plain; charset=utf-8",

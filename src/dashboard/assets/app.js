@@ -49,7 +49,9 @@
             stroke: colors[i % colors.length],
             width: 2,
             spanGaps: false,
-            points: { show: false },
+            // Latency and overhead have gaps (no requests, no figure): dots keep a lone bucket
+            // visible where a line would need two.
+            points: el.dataset.points ? { show: true, size: 5 } : { show: false },
           })),
         ],
       };

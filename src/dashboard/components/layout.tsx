@@ -59,6 +59,7 @@ export const Shell: FC<ShellProps> = ({ ctx, title, page, charts, children }) =>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="color-scheme" content="light dark" />
+          <link rel="icon" type="image/svg+xml" href={assets.href("icon.svg")} />
           <title>{`${title} · ${loc.t("app.title")}`}</title>
           {charts && <link rel="stylesheet" href={assets.href("uPlot.min.css")} />}
           <link rel="stylesheet" href={assets.href("app.css")} />

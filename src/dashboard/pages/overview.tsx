@@ -17,7 +17,13 @@ const RANGE_LABELS: Record<Range, MessageKey> = {
 };
 
 /** Each chart: its title and the series it draws (keys of `chartColumns`), with their labels. */
-const CHARTS: readonly { id: string; title: MessageKey; series: [string, MessageKey][] }[] = [
+const CHARTS: readonly {
+  id: string;
+  title: MessageKey;
+  series: [string, MessageKey][];
+  /** Draw each bucket as a dot too (series with gaps). */
+  points?: boolean;
+}[] = [
   {
     id: "requests",
     title: "chart.requests",
@@ -33,13 +39,19 @@ const CHARTS: readonly { id: string; title: MessageKey; series: [string, Message
     id: "latency",
     title: "chart.latency",
     series: [["p50", "series.p50"], ["p95", "series.p95"]],
+    points: true,
   },
   {
     id: "protocols",
     title: "chart.protocols",
     series: [["http", "series.http"], ["websocket", "series.websocket"]],
   },
-  { id: "overhead", title: "chart.overhead", series: [["overhead", "series.overhead"]] },
+  {
+    id: "overhead",
+    title: "chart.overhead",
+    series: [["overhead", "series.overhead"]],
+    points: true,
+  },
 ];
 
 export const OverviewPage: FC<{ ctx: PageContext; data: Overview }> = ({ ctx, data }) => {
@@ -93,6 +105,7 @@ export const OverviewPage: FC<{ ctx: PageContext; data: Overview }> = ({ ctx, da
                 data-chart={chart.id}
                 data-series={chart.series.map(([key]) => key).join(",")}
                 data-labels={JSON.stringify(chart.series.map(([, label]) => loc.t(label)))}
+                data-points={chart.points ? "1" : undefined}
                 role="img"
                 aria-labelledby={`chart-${chart.id}`}
               >
