@@ -15,7 +15,6 @@ import { configuredQuotas } from "../quota/admission.ts";
 import { quotaRef, type Quotas, quotaSnapshots } from "../quota/quotas.ts";
 import { recent } from "../usage/query.ts";
 import { summaries } from "../usage/stats.ts";
-import { adminAuth } from "./auth.ts";
 
 const ResetRequest = z.strictObject({
   scope: z.enum(["key", "channel"]),
@@ -39,8 +38,8 @@ export function usageAdminRoutes(
   kv: Deno.Kv,
   quotas: Quotas,
 ): Hono<GatewayEnv> {
+  // Mounted behind the admin guard (`routes.ts`).
   const app = new Hono<GatewayEnv>();
-  app.use("/admin/*", adminAuth(holder));
 
   app.get("/admin/stats", async (c) => {
     const config = holder.current.config;

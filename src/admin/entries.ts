@@ -1,0 +1,60 @@
+/**
+ * What the channel and key services share: the errors an edit can meet (404, 409 for a file
+ * entry or a lost race), timestamps, and applying a change to the running gateway at once.
+ */
+import { GatewayError } from "../errors.ts";
+import type { GatewayHolder } from "../gateway/holder.ts";
+
+/** Channels or keys, for messages. */
+export type Kind = "channel" | "key";
+
+/** A JSON object from the client, or a 400. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new GatewayError(400, "Request body must be a JSON object", { code: "invalid_json" });
+  }
+  return body as Record<string, unknown>;
+}
+
+export function notFound(kind: Kind, name: string): GatewayError {
+  return new GatewayError(404, `No ${kind} ${JSON.stringify(name)} stored through the admin API`, {
+    code: "not_found",
+  });
+}
+
+/** 409: the entry is the config file's, which the API does not edit. */
+export function readOnly(kind: Kind, name: string): GatewayError {
+  return new GatewayError(
+    409,
+    `The ${kind} ${
+      JSON.stringify(name)
+    } is defined in the config file and is read-only here: edit the file, then reload`,
+    { code: "read_only" },
+  );
+}
+
+export function conflict(message: string): GatewayError {
+  return new GatewayError(409, message, { code: "conflict" });
+}
+
+/** 400 when a body names another entry than the path. */
+export function checkName(kind: Kind, name: string, body: Record<string, unknown>): void {
+  if (body.name !== undefined && body.name !== name) {
+    throw new GatewayError(
+      400,
+      `A ${kind} cannot be renamed (${JSON.stringify(name)} to ${JSON.stringify(body.name)}): ` +
+        "create a new one and delete this one",
+      { code: `invalid_${kind}`, param: "name" },
+    );
+  }
+}
+
+/** Rebuilds the running snapshot after a change (other instances follow the version key). */
+export async function applyChange(holder: GatewayHolder, reason: string): Promise<void> {
+  // A refusal is logged by the holder, and the entry's state in listings says it is not running.
+  await holder.refresh(`admin API: ${reason}`);
+}
+
+export function nowIso(now: () => number): string {
+  return new Date(now()).toISOString();
+}
