@@ -1,6 +1,7 @@
 /**
- * Where the dashboard's forms post: the admin backend's endpoints, named here and nowhere else,
- * with the HTTP method each expects. HTML forms only send GET and POST, so a form carries the
+ * Where the dashboard's forms post: the admin backend's endpoints (`src/admin/routes.ts`), named
+ * here and nowhere else, with the HTTP method each expects. They take JSON only, so changing
+ * things needs the dashboard's script; reading never does. HTML forms only send GET and POST, so a form carries the
  * real method in `_method` (Hono's `methodOverride` convention) and in `data-method`, which the
  * dashboard's script uses to send it as is, with a JSON body and the CSRF token in a header.
  */
@@ -17,7 +18,15 @@ export const adminApi = {
   logout: "/admin/logout",
   reload: { action: "/admin/reload", method: "POST" },
   createChannel: { action: "/admin/channels", method: "POST" },
-  updateChannel: (name: string) => ({ action: `/admin/channels/${at(name)}`, method: "PUT" }),
+  updateChannel: (name: string) => ({ action: `/admin/channels/${at(name)}`, method: "PATCH" }),
+  enableChannel: (name: string) => ({
+    action: `/admin/channels/${at(name)}/enable`,
+    method: "POST",
+  }),
+  disableChannel: (name: string) => ({
+    action: `/admin/channels/${at(name)}/disable`,
+    method: "POST",
+  }),
   deleteChannel: (name: string) => ({ action: `/admin/channels/${at(name)}`, method: "DELETE" }),
   testChannel: (name: string) => ({ action: `/admin/channels/${at(name)}/test`, method: "POST" }),
   createKey: { action: "/admin/keys", method: "POST" },

@@ -50,8 +50,11 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<GatewayEnv> {
   };
 
   const app = new Hono<GatewayEnv>();
-  app.use("/dashboard", secureHeaders({ contentSecurityPolicy: CSP }));
-  app.use("/dashboard/*", secureHeaders({ contentSecurityPolicy: CSP }));
+  // `same-origin`, not `no-referrer`: under `no-referrer` a browser sends `Origin: null` with a
+  // form's POST, and the admin backend (rightly) refuses a login it cannot tell is from here.
+  const headers = secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: "same-origin" });
+  app.use("/dashboard", headers);
+  app.use("/dashboard/*", headers);
   app.use("/dashboard/*", async function dashboardLabel(c, next) {
     // One access-log label for every dashboard request, not one per path.
     c.get("log")?.set({ endpoint: "dashboard" });
@@ -102,7 +105,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<GatewayEnv> {
   app.get("/dashboard/channels", async (c) => {
     const gateway = holder.current;
     const rows = await channelRows(gateway, kv, quotas, now());
-    const editing = rows.find((r) => r.name === c.req.query("edit"));
+    const editing = rows.find((r) => r.name === c.req.query("edit") && r.source === "kv");
     const plugins = [...gateway.plugins.keys()].sort();
     return page(c, <ChannelsPage ctx={ctx(c)} rows={rows} plugins={plugins} editing={editing} />);
   });

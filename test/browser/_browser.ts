@@ -70,9 +70,18 @@ export async function logIn(page: Page, base: string, adminKey: string): Promise
   ]);
 }
 
+/**
+ * Evaluates `expression` in the page. A string, because the test program is type-checked
+ * without the DOM library: the code runs in Chromium, not in Deno.
+ */
+export function inPage<T>(page: Page, expression: string): Promise<T> {
+  return page.evaluate<T>(expression);
+}
+
 /** How far the page is wider than its viewport (0 when nothing scrolls sideways). */
 export function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() =>
-    Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - innerWidth
+  return inPage(
+    page,
+    "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - innerWidth",
   );
 }

@@ -144,11 +144,20 @@
     return text;
   }
 
+  /** One line saying what the backend answered: its error, its message, or a test's result. */
   function messageOf(answer, status) {
     if (answer && typeof answer === "object") {
       if (answer.error && answer.error.message) return answer.error.message;
       if (typeof answer.message === "string") return answer.message;
-      if (typeof answer.ok === "boolean") return answer.ok ? "OK" : `Failed (${status})`;
+      if (typeof answer.ok === "boolean") {
+        const parts = [answer.ok ? "✓ OK" : "✕ Failed"];
+        if (answer.status != null) parts.push(`HTTP ${answer.status}`);
+        if (answer.latency_ms != null) parts.push(`${answer.latency_ms} ms`);
+        if (answer.reply) parts.push(`“${answer.reply}”`);
+        if (answer.error) parts.push(answer.error);
+        return parts.join(" · ");
+      }
+      if (typeof answer.name === "string") return `✓ ${answer.name}`;
     }
     return `HTTP ${status}`;
   }

@@ -74,30 +74,9 @@ const Row: FC<{ ctx: PageContext; row: ChannelRow }> = ({ ctx, row }) => {
         <QuotaMeters loc={loc} quota={row.quota} />
       </td>
       <td class="actions">
-        <a
-          class="button small"
-          href={`/dashboard/channels?edit=${encodeURIComponent(row.name)}#channel-form`}
-        >
-          {loc.t("channels.edit")}
-        </a>
-        <ActionForm
-          to={adminApi.updateChannel(row.name)}
-          csrf={ctx.csrf}
-          label={`${
-            row.enabled ? loc.t("channels.disable") : loc.t("channels.enable")
-          } ${row.name}`}
-          class="inline"
-        >
-          <input
-            type="hidden"
-            name="enabled"
-            value={row.enabled ? "false" : "true"}
-            data-kind="bool"
-          />
-          <button type="submit" class="small">
-            {row.enabled ? loc.t("channels.disable") : loc.t("channels.enable")}
-          </button>
-        </ActionForm>
+        {row.source === "kv"
+          ? <Changes ctx={ctx} row={row} />
+          : <span class="hint">{loc.t("channels.from_file")}</span>}
         <ActionForm
           to={adminApi.testChannel(row.name)}
           csrf={ctx.csrf}
@@ -107,17 +86,41 @@ const Row: FC<{ ctx: PageContext; row: ChannelRow }> = ({ ctx, row }) => {
         >
           <button type="submit" class="small">{loc.t("channels.test")}</button>
         </ActionForm>
-        <ActionForm
-          to={adminApi.deleteChannel(row.name)}
-          csrf={ctx.csrf}
-          label={`${loc.t("common.delete")} ${row.name}`}
-          confirm={`${loc.t("common.delete")} ${row.name}?`}
-          class="inline"
-        >
-          <button type="submit" class="small danger">{loc.t("common.delete")}</button>
-        </ActionForm>
       </td>
     </tr>
+  );
+};
+
+/** Edit, enable or disable, delete: for channels stored in KV (the file's are read-only here). */
+const Changes: FC<{ ctx: PageContext; row: ChannelRow }> = ({ ctx, row }) => {
+  const { loc } = ctx;
+  const toggle = row.enabled ? loc.t("channels.disable") : loc.t("channels.enable");
+  return (
+    <>
+      <a
+        class="button small"
+        href={`/dashboard/channels?edit=${encodeURIComponent(row.name)}#channel-form`}
+      >
+        {loc.t("channels.edit")}
+      </a>
+      <ActionForm
+        to={row.enabled ? adminApi.disableChannel(row.name) : adminApi.enableChannel(row.name)}
+        csrf={ctx.csrf}
+        label={`${toggle} ${row.name}`}
+        class="inline"
+      >
+        <button type="submit" class="small">{toggle}</button>
+      </ActionForm>
+      <ActionForm
+        to={adminApi.deleteChannel(row.name)}
+        csrf={ctx.csrf}
+        label={`${loc.t("common.delete")} ${row.name}`}
+        confirm={`${loc.t("common.delete")} ${row.name}?`}
+        class="inline"
+      >
+        <button type="submit" class="small danger">{loc.t("common.delete")}</button>
+      </ActionForm>
+    </>
   );
 };
 

@@ -74,15 +74,19 @@ const Row: FC<{ ctx: PageContext; row: KeyRow }> = ({ ctx, row }) => {
         {row.expired && <span class="badge state-open">{loc.t("keys.expired")}</span>}
       </td>
       <td class="actions">
-        <ActionForm
-          to={adminApi.revokeKey(row.name)}
-          csrf={ctx.csrf}
-          label={`${loc.t("keys.revoke")} ${row.name}`}
-          confirm={`${loc.t("keys.revoke")} ${row.name}?`}
-          class="inline"
-        >
-          <button type="submit" class="small danger">{loc.t("keys.revoke")}</button>
-        </ActionForm>
+        {row.source === "file"
+          ? <span class="hint">{loc.t("channels.from_file")}</span>
+          : (
+            <ActionForm
+              to={adminApi.revokeKey(row.name)}
+              csrf={ctx.csrf}
+              label={`${loc.t("keys.revoke")} ${row.name}`}
+              confirm={`${loc.t("keys.revoke")} ${row.name}?`}
+              class="inline"
+            >
+              <button type="submit" class="small danger">{loc.t("keys.revoke")}</button>
+            </ActionForm>
+          )}
       </td>
     </tr>
   );
