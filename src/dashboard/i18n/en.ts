@@ -101,7 +101,7 @@ export const en = {
   "channels.test": "Test",
   "channels.skipped": "Not in service",
   "channels.reason": "Reason",
-  "channels.from_file": "From the config file: edit the file to change it.",
+  "channels.from_file": "Defined in the config file (read-only here).",
   "channels.source": "Source",
   "channels.last_error": "Last error",
   "keys.title": "Gateway keys",

@@ -99,7 +99,7 @@ export const zh: Record<MessageKey, string> = {
   "channels.test": "测试",
   "channels.skipped": "未投入使用",
   "channels.reason": "原因",
-  "channels.from_file": "来自配置文件：请修改文件来更改它。",
+  "channels.from_file": "定义在配置文件中（此处只读）。",
   "channels.source": "来源",
   "channels.last_error": "最近错误",
   "keys.title": "网关密钥",
