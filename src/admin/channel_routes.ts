@@ -23,11 +23,15 @@ export function channelRoutes(channels: ChannelService): Hono<GatewayEnv> {
     "/admin/channels/:name",
     async (c) => c.json(await channels.update(c.req.param("name"), await jsonBody(c))),
   );
+  app.put(
+    "/admin/channels/:name",
+    async (c) => c.json(await channels.update(c.req.param("name"), await jsonBody(c), true)),
+  );
   app.delete("/admin/channels/:name", async (c) => {
     await channels.remove(c.req.param("name"));
     return c.json({ name: c.req.param("name"), deleted: true });
   });
-  app.all("/admin/channels/:name", () => methodNotAllowed("GET, PATCH, DELETE"));
+  app.all("/admin/channels/:name", () => methodNotAllowed("GET, PATCH, PUT, DELETE"));
 
   app.post(
     "/admin/channels/:name/enable",

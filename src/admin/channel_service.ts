@@ -84,13 +84,17 @@ export class ChannelService {
     return await this.get(channel.name);
   }
 
-  /** Changes fields of a stored channel (`null` resets one). @throws {GatewayError} 400, 404, 409 */
-  async update(name: string, body: unknown): Promise<ChannelView> {
+  /**
+   * Changes fields of a stored channel (`null` resets one); with `replace` (PUT) the body is the
+   * whole channel (its keys kept unless sent). Masked values sent back keep the stored secrets.
+   * @throws {GatewayError} 400, 404, 409
+   */
+  async update(name: string, body: unknown, replace = false): Promise<ChannelView> {
     const patch = objectBody(body);
     checkName("channel", name, patch);
     const entry = await this.#stored(name);
     const { input } = await this.#open(entry);
-    const merged = mergeChannel(input, patch);
+    const merged = mergeChannel(input, patch, replace);
     validateChannel(merged, this.deps.holder.current);
     if (merged.enabled === false) this.#keepOneChannel(name);
     await this.#write(name, merged, entry.versionstamp, {

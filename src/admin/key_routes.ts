@@ -23,11 +23,15 @@ export function keyRoutes(keys: KeyService): Hono<GatewayEnv> {
     "/admin/keys/:name",
     async (c) => c.json(await keys.update(c.req.param("name"), await jsonBody(c))),
   );
+  app.put(
+    "/admin/keys/:name",
+    async (c) => c.json(await keys.update(c.req.param("name"), await jsonBody(c), true)),
+  );
   app.delete("/admin/keys/:name", async (c) => {
     await keys.remove(c.req.param("name"));
     return c.json({ name: c.req.param("name"), deleted: true });
   });
-  app.all("/admin/keys/:name", () => methodNotAllowed("GET, PATCH, DELETE"));
+  app.all("/admin/keys/:name", () => methodNotAllowed("GET, PATCH, PUT, DELETE"));
 
   app.post(
     "/admin/keys/:name/enable",

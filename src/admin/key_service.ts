@@ -87,12 +87,16 @@ export class KeyService {
     return { key, view: await this.get(config.name) };
   }
 
-  /** Changes fields of a stored key (`null` resets one). @throws {GatewayError} 400, 404, 409 */
-  async update(name: string, body: unknown): Promise<KeyView> {
+  /**
+   * Changes fields of a stored key (`null` resets one); with `replace` (PUT) the body is the
+   * whole key. The key itself never changes: make a new one to rotate it.
+   * @throws {GatewayError} 400, 404, 409
+   */
+  async update(name: string, body: unknown, replace = false): Promise<KeyView> {
     const patch = objectBody(body);
     checkName("key", name, patch);
     const entry = await this.#stored(name);
-    const merged = mergeKey({ ...entry.value.config, name }, patch);
+    const merged = mergeKey(replace ? { name } : { ...entry.value.config, name }, patch);
     validateKey(merged, this.deps.holder.current);
     if (merged.enabled === false) this.#keepOneKey(name);
     const record = storedKey(entry.value, merged, {

@@ -42,7 +42,7 @@ export function loginRoutes(auth: AdminAuth): { open: Hono; guarded: Hono } {
   open.get("/admin/login", (c) => loginPage(c));
   open.post("/admin/login", adminBodyLimit());
   open.post("/admin/login", async (c) => {
-    const form = !isJson(c);
+    const form = isForm(c);
     try {
       requireAdminEnabled(auth.holder.current.config.admin.key);
       checkSameOrigin(c, isHttps(c, auth.remoteAddress));
@@ -61,7 +61,7 @@ export function loginRoutes(auth: AdminAuth): { open: Hono; guarded: Hono } {
   const guarded = new Hono();
   guarded.post("/admin/logout", async (c) => {
     await endSession(c, auth);
-    if (!isJson(c) && adminIdentity(c)?.via === "session") {
+    if (isForm(c)) {
       return c.redirect(`${auth.loginPage}?logged_out=1`, 303);
     }
     return c.json({ ok: true });
@@ -79,18 +79,14 @@ export function loginRoutes(auth: AdminAuth): { open: Hono; guarded: Hono } {
   return { open, guarded };
 }
 
-function isJson(c: Context): boolean {
-  return (c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json");
+/** A browser's form post (answered with redirects); anything else is a script (JSON). */
+function isForm(c: Context): boolean {
+  const type = c.req.header("content-type")?.split(";")[0].trim().toLowerCase();
+  return type === "application/x-www-form-urlencoded" || type === "multipart/form-data";
 }
 
 async function readLogin(c: Context, form: boolean): Promise<{ key: string; next?: string }> {
   if (!form) return parseBody(await c.req.text(), JsonLogin);
-  const type = c.req.header("content-type")?.split(";")[0].trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") {
-    throw new GatewayError(415, `Unsupported content type ${JSON.stringify(type ?? "")}`, {
-      code: "unsupported_media_type",
-    });
-  }
   const body = await c.req.parseBody();
   const key = typeof body.key === "string" ? body.key : "";
   if (key === "" || key.length > 4096) {

@@ -123,10 +123,18 @@ export async function openChannel(
 
 /**
  * `patch` applied to `current` (JSON merge patch, RFC 7386, one level: a field replaces, `null`
- * removes), with masked keys and header values sent back unchanged resolved to the stored ones.
+ * removes), or with `replace` the patch alone (fields it lacks take their defaults, except
+ * `keys`, kept unless sent); masked keys and header values sent back unchanged are resolved to
+ * the stored ones either way.
  */
-export function mergeChannel(current: ChannelInput, patch: ChannelInput): ChannelInput {
-  const merged: ChannelInput = { ...current };
+export function mergeChannel(
+  current: ChannelInput,
+  patch: ChannelInput,
+  replace = false,
+): ChannelInput {
+  const merged: ChannelInput = replace
+    ? { name: current.name, keys: current.keys }
+    : { ...current };
   for (const [field, value] of Object.entries(patch)) {
     if (value === null) delete merged[field];
     else merged[field] = value;
