@@ -31,8 +31,8 @@ export const ChannelsPage: FC<ChannelsProps> = ({ ctx, rows, plugins, editing })
                 <th scope="col">{loc.t("common.name")}</th>
                 <th scope="col">{loc.t("channels.state")}</th>
                 <th scope="col">{loc.t("channels.latency")}</th>
-                <th scope="col">{loc.t("channels.requests_24h")}</th>
-                <th scope="col">{loc.t("channels.cost_24h")}</th>
+                <th scope="col">{loc.t("channels.requests_today")}</th>
+                <th scope="col">{loc.t("channels.cost_today")}</th>
                 <th scope="col">{loc.t("channels.quota")}</th>
                 <th scope="col">{loc.t("common.actions")}</th>
               </tr>

@@ -20,9 +20,9 @@ export const KeysPage: FC<{ ctx: PageContext; rows: KeyRow[] }> = ({ ctx, rows }
             <thead>
               <tr>
                 <th scope="col">{loc.t("common.name")}</th>
-                <th scope="col">{loc.t("keys.requests_24h")}</th>
-                <th scope="col">{loc.t("keys.tokens_24h")}</th>
-                <th scope="col">{loc.t("keys.cost_24h")}</th>
+                <th scope="col">{loc.t("keys.requests_today")}</th>
+                <th scope="col">{loc.t("keys.tokens_today")}</th>
+                <th scope="col">{loc.t("keys.cost_today")}</th>
                 <th scope="col">{loc.t("keys.quota")}</th>
                 <th scope="col">{loc.t("keys.expires")}</th>
                 <th scope="col">{loc.t("common.actions")}</th>
