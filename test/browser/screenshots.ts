@@ -82,10 +82,12 @@ keys:
     await traffic(gw.url);
     await gw.ledger.flush();
     await Deno.mkdir(OUT, { recursive: true });
-    for (const { width, height, suffix } of [
-      { width: 1280, height: 900, suffix: "" },
-      { width: 390, height: 844, suffix: "-phone" },
-    ]) {
+    for (
+      const { width, height, suffix } of [
+        { width: 1280, height: 900, suffix: "" },
+        { width: 390, height: 844, suffix: "-phone" },
+      ]
+    ) {
       const browser = await openBrowser({ width, height });
       try {
         await logIn(browser.page, gw.url, ADMIN);
