@@ -5,6 +5,7 @@
  * subprocess for start-up); upstreams are local servers.
  */
 import assert from "node:assert/strict";
+import { adminKeys } from "../src/store/keys.ts";
 import { chatCompletion, startGateway, startUpstream, type TestGateway } from "./_harness.ts";
 import { type MainProcess, startMain } from "./ops_process.ts";
 
@@ -148,7 +149,11 @@ Deno.test("admin security: a session's changes need its CSRF token and this orig
       assert.equal(error.code, "csrf_failed");
       assert.match(error.message, message);
     }
-    assert.equal((await gateway.kv.get(["admin_keys", "k1"])).value, null, "nothing was made");
+    assert.equal(
+      (await gateway.kv.get(adminKeys.gatewayKey("k1"))).value,
+      null,
+      "nothing was made",
+    );
 
     const same = await post({
       "x-csrf-token": csrf,
@@ -212,7 +217,7 @@ Deno.test("admin security: repeated wrong admin keys lock the address out, with 
       "2",
       "the next lockout is twice as long",
     );
-    const record = await gateway.kv.get<{ count: number }>(["admin_login_failures", "10.1.1.1"]);
+    const record = await gateway.kv.get<{ count: number }>(adminKeys.loginFailures("10.1.1.1"));
     assert.equal(record.value?.count, 5);
   } finally {
     await gateway.close();
@@ -407,7 +412,7 @@ Deno.test("admin security: POST /admin/secret/rotate seals again with the reload
     });
     assert.equal(made.status, 201);
     await made.body?.cancel();
-    const before = (await gateway.kv.get<{ keys: string[] }>(["admin_channels", "kv"])).value!;
+    const before = (await gateway.kv.get<{ keys: string[] }>(adminKeys.channel("kv"))).value!;
 
     yaml = config(`secret: "the-second-secret-long-enough"\nsecret_previous: "${SECRET}"`);
     assert.equal((await gateway.holder.reload("test")).ok, true);
@@ -419,7 +424,7 @@ Deno.test("admin security: POST /admin/secret/rotate seals again with the reload
     const report = await rotate.json();
     assert.equal(report.rotated, 1);
     assert.equal(report.sealed, 1);
-    const after = (await gateway.kv.get<{ keys: string[] }>(["admin_channels", "kv"])).value!;
+    const after = (await gateway.kv.get<{ keys: string[] }>(adminKeys.channel("kv"))).value!;
     assert.notEqual(after.keys[0], before.keys[0]);
 
     // Without the previous secret the re-sealed key still opens; with neither it is refused.

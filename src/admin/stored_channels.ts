@@ -37,7 +37,7 @@ export const headerContext = (channel: string, header: string) =>
  */
 export function validateChannel(input: ChannelInput, gateway: Gateway): ChannelConfig {
   const parsed = ChannelConfig.safeParse(input);
-  if (!parsed.success) throw invalidField(parsed.error.issues[0]);
+  if (!parsed.success) throw invalidField(parsed.error.issues[0], input);
   const channel = parsed.data;
   for (const [name, value] of Object.entries(channel.headers)) {
     try {
@@ -157,8 +157,13 @@ export function mergeChannel(
   return merged;
 }
 
-function invalidField(issue: z.core.$ZodIssue): GatewayError {
+function invalidField(issue: z.core.$ZodIssue, input: ChannelInput): GatewayError {
   const path = formatPath(issue.path.filter((p): p is string | number => typeof p !== "symbol"));
+  if (
+    issue.code === "invalid_type" && issue.path.length === 1 && !(String(issue.path[0]) in input)
+  ) {
+    return badRequest(path, `Missing required field '${path}'`);
+  }
   if (issue.code === "unrecognized_keys") {
     const field = formatPath([
       ...issue.path.filter((p): p is string | number => typeof p !== "symbol"),

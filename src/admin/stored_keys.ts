@@ -49,6 +49,9 @@ export function validateKey(input: KeyInput, gateway: Gateway): GatewayKeyConfig
       throw badRequest(field, `Unknown field '${field}'`);
     }
     const path = formatPath(at);
+    if (issue.code === "invalid_type" && at.length === 1 && !(String(at[0]) in input)) {
+      throw badRequest(path, `Missing required field '${path}'`);
+    }
     throw badRequest(path || null, `Invalid value for '${path || "(body)"}': ${issue.message}`);
   }
   const known = new Set(gateway.config.channels.map((c) => c.name));
