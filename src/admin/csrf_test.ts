@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { GatewayError } from "../errors.ts";
+import type { GatewayError } from "../errors.ts";
 import { checkCsrfToken, checkSameOrigin } from "./csrf.ts";
 
 async function origin(headers: Record<string, string>, https = false): Promise<string> {
