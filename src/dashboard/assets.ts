@@ -34,13 +34,29 @@ function sourceOf(name: string): URL {
 }
 
 export class Assets {
-  readonly #byName = new Map<string, Asset>();
-  readonly #byHashed = new Map<string, Asset>();
+  readonly #read: (url: URL) => Uint8Array;
+  #byName: Map<string, Asset> | undefined;
+  #byHashed = new Map<string, Asset>();
 
-  /** @param read reads a file; a parameter so tests and other platforms can supply their own. */
+  /**
+   * @param read reads a file; a parameter so tests and other platforms can supply their own.
+   * Files are read on first use, not at start: a gateway run without read access to its own
+   * folder (only `--allow-read=config`, say) still starts, and its pages render without them.
+   */
   constructor(read: (url: URL) => Uint8Array = Deno.readFileSync) {
+    this.#read = read;
+  }
+
+  #files(): Map<string, Asset> {
+    if (this.#byName) return this.#byName;
+    this.#byName = new Map();
     for (const [name, type] of Object.entries(FILES)) {
-      const body = read(sourceOf(name));
+      let body: Uint8Array;
+      try {
+        body = this.#read(sourceOf(name));
+      } catch {
+        continue;
+      }
       const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
       const dot = name.indexOf(".");
       const asset = {
@@ -52,13 +68,12 @@ export class Assets {
       this.#byName.set(name, asset);
       this.#byHashed.set(asset.hashed, asset);
     }
+    return this.#byName;
   }
 
   /** The URL a page links `name` by. */
   href(name: keyof typeof FILES): string {
-    const asset = this.#byName.get(name);
-    if (!asset) throw new Error(`Unknown dashboard asset "${name}"`);
-    return `/dashboard/assets/${asset.hashed}`;
+    return `/dashboard/assets/${this.#files().get(name)?.hashed ?? name}`;
   }
 
   /** `GET /dashboard/assets/:file`, with its caching headers. */
@@ -66,8 +81,9 @@ export class Assets {
     const app = new Hono();
     app.get("/dashboard/assets/:file", (c) => {
       const file = c.req.param("file");
+      const byName = this.#files();
       const hashed = this.#byHashed.get(file);
-      const asset = hashed ?? this.#byName.get(file);
+      const asset = hashed ?? byName.get(file);
       if (!asset) return c.text("Not found", 404);
       const headers: Record<string, string> = {
         "content-type": asset.type,
@@ -86,7 +102,7 @@ export class Assets {
 
 let shared: Assets | undefined;
 
-/** The assets, read on first use and shared by every app in the process. */
+/** The assets, shared by every app in the process. */
 export function dashboardAssets(): Assets {
   shared ??= new Assets();
   return shared;

@@ -67,7 +67,9 @@ const Row: FC<{ ctx: PageContext; row: ChannelRow }> = ({ ctx, row }) => {
       <td class="num" data-bind={bind("latency")}>{loc.ms(row.latencyMs)}</td>
       <td class="num">
         <span data-bind={bind("requests")}>{loc.num(row.requests)}</span>
-        {row.errors > 0 && <span class="hint bad">{loc.num(row.errors)} ✕</span>}
+        {row.errors > 0 && (
+          <span class="hint bad">{loc.num(row.errors)} {loc.t("series.errors")}</span>
+        )}
       </td>
       <td class="num" data-bind={bind("cost")}>{loc.usd(row.costUsd)}</td>
       <td>

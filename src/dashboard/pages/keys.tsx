@@ -60,7 +60,9 @@ const Row: FC<{ ctx: PageContext; row: KeyRow }> = ({ ctx, row }) => {
       </th>
       <td class="num">
         <span data-bind={bind("requests")}>{loc.num(row.requests)}</span>
-        {row.errors > 0 && <span class="hint bad">{loc.num(row.errors)} ✕</span>}
+        {row.errors > 0 && (
+          <span class="hint bad">{loc.num(row.errors)} {loc.t("series.errors")}</span>
+        )}
       </td>
       <td class="num" data-bind={bind("tokens")}>{loc.num(row.tokens)}</td>
       <td class="num" data-bind={bind("cost")}>{loc.usd(row.costUsd)}</td>
