@@ -122,6 +122,12 @@ Deno.test("admin e2e: a key made by the API works at once, shows in /admin/stats
     assert.deepEqual(names, ["file-key:file", "alice:kv"]);
     assert.ok(!JSON.stringify(listed.json).includes(key), "the key is shown once only");
 
+    const keyView = (await call(gateway.url, "GET", "/admin/keys/alice")).json;
+    const put = await call(gateway.url, "PUT", "/admin/keys/alice", { ...keyView, models: ["*"] });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    assert.deepEqual(put.json.models, ["*"]);
+    assert.equal((await chat(gateway.url, key, "plain-model")).status, 200);
+
     assert.equal(
       (await call(gateway.url, "POST", "/admin/keys/alice/disable")).json.state,
       "disabled",
@@ -179,6 +185,14 @@ Deno.test("admin e2e: a channel added by the API routes at once, sealed in KV, a
     assert.equal(changed.status, 200, JSON.stringify(changed.json));
     assert.deepEqual(changed.json.models, ["up-model", "up-2"]);
     assert.equal(changed.json.timeout, null);
+    assert.equal((await chat(gateway.url, FILE_KEY, "up-2")).status, 200);
+    assert.equal(up.received.at(-1)?.headers.get("authorization"), `Bearer ${UPSTREAM_KEY}`);
+
+    // A view edited and sent back whole (as the dashboard's form does) is an update.
+    const view = (await call(gateway.url, "GET", "/admin/channels/kv-up")).json;
+    const put = await call(gateway.url, "PUT", "/admin/channels/kv-up", { ...view, priority: 7 });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    assert.deepEqual({ ...put.json, updated_at: null }, { ...view, priority: 7, updated_at: null });
     assert.equal((await chat(gateway.url, FILE_KEY, "up-2")).status, 200);
     assert.equal(up.received.at(-1)?.headers.get("authorization"), `Bearer ${UPSTREAM_KEY}`);
 
@@ -392,6 +406,21 @@ Deno.test("admin e2e: a second instance on the same KV follows changes, and a re
   const up = upstream();
   try {
     await twoInstances(async (a, b, dir) => {
+      // A session started on one instance is good on the other: it lives in KV.
+      const login = await fetch(`${a.url}/admin/login`, {
+        method: "POST",
+        body: JSON.stringify({ key: ADMIN }),
+      });
+      const { csrf_token } = await login.json();
+      const cookie = login.headers.get("set-cookie")!.split(";")[0];
+      const onB = await fetch(`${b.url}/admin/keys`, {
+        method: "POST",
+        headers: { cookie, "x-csrf-token": csrf_token },
+        body: JSON.stringify({ name: "via-session" }),
+      });
+      assert.equal(onB.status, 201);
+      await onB.body?.cancel();
+
       const made = await call(a.url, "POST", "/admin/keys", { name: "shared" });
       const key = made.json.key as string;
       await until(

@@ -441,3 +441,29 @@ Deno.test("admin security: POST /admin/secret/rotate seals again with the reload
     await gateway.close();
   }
 });
+
+Deno.test("admin security: a sha256: admin key guards /admin, /health?probe=1 and /metrics", async () => {
+  const digest = Array.from(
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(ADMIN))),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  const gateway = await startGateway(
+    config().replace(`key: "${ADMIN}"`, `key: "sha256:${digest}"`) + "metrics: { access: key }\n",
+    { metrics: () => ({ record() {}, render: () => "# metrics\n" }) },
+  );
+  try {
+    const get = async (path: string, key: string) => {
+      const res = await fetch(gateway.url + path, { headers: { authorization: `Bearer ${key}` } });
+      await res.body?.cancel();
+      return res.status;
+    };
+    assert.equal(await get("/admin/channels", ADMIN), 200);
+    assert.equal(await get("/health?probe=1", ADMIN), 200);
+    assert.equal(await get("/metrics", ADMIN), 200);
+    assert.equal(await get("/metrics", `sha256:${digest}`), 401, "the digest is not the key");
+    assert.equal(await get("/admin/channels", `sha256:${digest}`), 401);
+    assert.equal((await login(gateway.url, from("10.2.2.2"))).res.status, 200);
+  } finally {
+    await gateway.close();
+  }
+});

@@ -26,6 +26,7 @@ import {
   nowIso,
   objectBody,
   readOnly,
+  withoutViewFields,
 } from "./entries.ts";
 import type { StoredOverlay } from "./overlay.ts";
 import { probeChannel, type ProbeResult } from "./probe_channel.ts";
@@ -90,7 +91,7 @@ export class ChannelService {
    * @throws {GatewayError} 400, 404, 409
    */
   async update(name: string, body: unknown, replace = false): Promise<ChannelView> {
-    const patch = objectBody(body);
+    const patch = withoutViewFields(objectBody(body));
     checkName("channel", name, patch);
     const entry = await this.#stored(name);
     const { input } = await this.#open(entry);

@@ -16,6 +16,16 @@ export function objectBody(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** Fields a view adds that are not the entry's own; a view sent back as an update drops them. */
+const VIEW_FIELDS = ["source", "state", "reason", "created_at", "updated_at", "key_hint"];
+
+/** `body` without the fields only views have, so a view edited and sent back is an update. */
+export function withoutViewFields(body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const field of VIEW_FIELDS) delete out[field];
+  return out;
+}
+
 export function notFound(kind: Kind, name: string): GatewayError {
   return new GatewayError(404, `No ${kind} ${JSON.stringify(name)} stored through the admin API`, {
     code: "not_found",

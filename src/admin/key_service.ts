@@ -23,6 +23,7 @@ import {
   nowIso,
   objectBody,
   readOnly,
+  withoutViewFields,
 } from "./entries.ts";
 import type { StoredOverlay } from "./overlay.ts";
 import {
@@ -93,9 +94,11 @@ export class KeyService {
    * @throws {GatewayError} 400, 404, 409
    */
   async update(name: string, body: unknown, replace = false): Promise<KeyView> {
-    const patch = objectBody(body);
+    const patch = withoutViewFields(objectBody(body));
     checkName("key", name, patch);
     const entry = await this.#stored(name);
+    // A view sent back carries the key's hint as `key`: that is no attempt to set the key.
+    if (patch.key === entry.value.hint) delete patch.key;
     const merged = mergeKey(replace ? { name } : { ...entry.value.config, name }, patch);
     validateKey(merged, this.deps.holder.current);
     if (merged.enabled === false) this.#keepOneKey(name);
