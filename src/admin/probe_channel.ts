@@ -44,27 +44,34 @@ export async function probeChannel(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   if (!channel.endpoints.has("chat")) {
+    const result = base(channel, "models", null);
     try {
       const models = await listChannelModels(channel, fetchFn, PROBE_TIMEOUT_MS);
-      return {
-        ...base(channel, "models", null),
-        ok: true,
-        status: 200,
-        latency_ms: elapsed(),
-        models: models.length,
-      };
+      return { ...result, ok: true, status: 200, latency_ms: elapsed(), models: models.length };
     } catch (error) {
-      return {
-        ...base(channel, "models", null),
-        ok: false,
-        status: null,
-        latency_ms: elapsed(),
-        error: message(channel, error),
-      };
+      return { ...result, latency_ms: elapsed(), error: message(channel, error) };
     }
   }
   const requested = model ?? await modelToTry(channel, fetchFn);
   const result = base(channel, "chat", requested);
+  try {
+    const { response, ctx } = await sendChat(channel, requested, fetchFn);
+    if (response.status >= 300) {
+      const failure = response.status < 400
+        ? { message: `Upstream answered ${response.status}, a redirect (never followed)` }
+        : await failureFromResponse(response, channel.plugin, ctx, channel.scrub);
+      return { ...result, status: response.status, latency_ms: elapsed(), error: failure.message };
+    }
+    const text = channel.scrub(await readCappedText(response, 64 * 1024).catch(() => ""));
+    const reply = replyOf(text, channel, ctx);
+    return { ...result, ok: true, status: response.status, latency_ms: elapsed(), reply };
+  } catch (error) {
+    return { ...result, latency_ms: elapsed(), error: message(channel, error) };
+  }
+}
+
+/** The tiny chat request, built as a routed attempt builds it, and its answer. */
+async function sendChat(channel: Channel, requested: string, fetchFn: typeof fetch) {
   const signal = AbortSignal.timeout(Math.min(channel.timeout, PROBE_TIMEOUT_MS));
   const ctx: RequestContext<unknown> & { endpoint: "chat" } = {
     channel: channel.info,
@@ -78,39 +85,22 @@ export async function probeChannel(
     signal,
     clientHeaders: new Headers(),
   };
-  try {
-    const body = {
-      model: requested,
-      messages: [{ role: "user", content: "Reply with OK." }],
-      max_tokens: 16,
-    };
-    const built = await buildUpstreamRequest({ channel, ctx, body });
-    const response = channel.plugin.respond
-      ? await channel.plugin.respond(built.shaped as UpstreamRequest, ctx)
-      : await fetchFn(built.url, {
-        method: built.method,
-        headers: built.headers as HeadersInit,
-        body: built.body,
-        signal,
-        redirect: "manual",
-      });
-    if (response.status >= 300) {
-      const failure = response.status < 400
-        ? { message: `Upstream answered ${response.status}, a redirect (never followed)` }
-        : await failureFromResponse(response, channel.plugin, ctx, channel.scrub);
-      return { ...result, status: response.status, latency_ms: elapsed(), error: failure.message };
-    }
-    const text = channel.scrub(await readCappedText(response, 64 * 1024).catch(() => ""));
-    return {
-      ...result,
-      ok: true,
-      status: response.status,
-      latency_ms: elapsed(),
-      reply: replyOf(text, channel, ctx),
-    };
-  } catch (error) {
-    return { ...result, latency_ms: elapsed(), error: message(channel, error) };
-  }
+  const body = {
+    model: requested,
+    messages: [{ role: "user", content: "Reply with OK." }],
+    max_tokens: 16,
+  };
+  const built = await buildUpstreamRequest({ channel, ctx, body });
+  const response = channel.plugin.respond
+    ? await channel.plugin.respond(built.shaped as UpstreamRequest, ctx)
+    : await fetchFn(built.url, {
+      method: built.method,
+      headers: built.headers as HeadersInit,
+      body: built.body,
+      signal,
+      redirect: "manual",
+    });
+  return { response, ctx };
 }
 
 function base(channel: Channel, kind: ProbeResult["kind"], model: string | null): ProbeResult {

@@ -201,8 +201,17 @@ export function loginUrl(loginPage: string, requested: string): string {
   return `${loginPage}?next=${encodeURIComponent(url.pathname + url.search)}`;
 }
 
-/** `next` when it is a path on this server, else `/dashboard`: never an open redirect. */
+/** `next` when it is a path on this server (as the URL API writes it), else `/dashboard`: never
+ * an open redirect, never markup. */
 export function safeNext(next: unknown): string {
-  if (typeof next !== "string" || next.length > 512) return "/dashboard";
-  return /^\/(?![/\\])[^\s\\]*$/.test(next) ? next : "/dashboard";
+  if (typeof next !== "string" || next.length > 512 || !/^\/(?![/\\])/.test(next)) {
+    return "/dashboard";
+  }
+  try {
+    const url = new URL(next, "http://sluice.invalid");
+    if (url.origin !== "http://sluice.invalid") return "/dashboard";
+    return url.pathname + url.search;
+  } catch {
+    return "/dashboard";
+  }
 }

@@ -9,6 +9,8 @@ Deno.test("safeNext() keeps local paths and turns anything else into /dashboard"
     assert.equal(safeNext(bad), "/dashboard", String(bad));
   }
   assert.equal(safeNext("/" + "a".repeat(600)), "/dashboard");
+  assert.equal(safeNext('/dashboard/x"><script>'), "/dashboard/x%22%3E%3Cscript%3E");
+  assert.equal(safeNext("/a/../../b"), "/b");
 });
 
 Deno.test("loginUrl() carries where the browser was going, encoded", () => {
