@@ -11,24 +11,32 @@ FROM denoland/deno:2.9.6
 
 WORKDIR /app
 
-# The module graph first: the entries, the sources and the plugins, against the lock file. Only
-# packages those entries import are fetched; the test SDKs are declared in test/deno.json (a
-# workspace member, copied so the lock file matches the workspace) and are never installed.
-# Cached as the image's `deno` user, whose DENO_DIR (/deno-dir) stays writable at run time:
-# plugins are imported on start and on reload, and their compiled form is cached there.
-COPY deno.json deno.lock main.ts serve.ts deploy.ts mod.ts ./
-COPY test/deno.json test/
+# The module graph: the entries, the sources and the plugins. /app, deno.json and deno.lock
+# belong to the deno user until the install is done, because it rewrites them (the lock file by
+# writing a new file and renaming it over the old one).
+RUN chown deno:deno /app
+COPY --chown=deno:deno deno.json deno.lock ./
+COPY main.ts serve.ts deploy.ts mod.ts ./
 COPY src/ src/
 COPY plugins/ plugins/
-USER deno
-RUN deno install --frozen --entrypoint main.ts serve.ts deploy.ts plugins/mod.ts
+COPY deploy/production_config.ts deploy/healthcheck.ts deploy/
 
-# Config and the health check after the install, so editing them does not fetch anything again.
-# The files stay owned by root, read-only to the gateway; only /app/data (Deno KV) is writable.
+# Only what the entries run: the lock file also pins the test SDKs (declared in test/deno.json, a
+# workspace member), and Deno fetches a lock file's whole npm snapshot. production_config.ts drops
+# that member from deno.json, the first install prunes its packages from the lock and fetches the
+# rest at their locked versions, and the frozen one proves nothing is left to resolve. Run as the
+# image's `deno` user, whose DENO_DIR (/deno-dir) stays writable at run time: plugins are
+# imported on start and on reload, and their compiled form is cached there.
+USER deno
+RUN deno run --no-config --allow-read=deno.json --allow-write=deno.json deploy/production_config.ts \
+  && deno install --entrypoint main.ts serve.ts deploy.ts plugins/mod.ts \
+  && deno install --frozen --entrypoint main.ts serve.ts deploy.ts plugins/mod.ts
+
+# Config after the install, so editing it does not fetch anything again. Every file is root's
+# and read-only to the gateway; only /app/data (Deno KV) is writable.
 COPY config/ config/
-COPY deploy/healthcheck.ts deploy/
 USER root
-RUN mkdir -p /app/data && chown deno:deno /app/data
+RUN chown root:root /app deno.json deno.lock && mkdir -p /app/data && chown deno:deno /app/data
 USER deno
 
 # The shipped config reads its bind address from SLUICE_HOST (ignored in open mode, see above).
