@@ -326,6 +326,12 @@ Deno.test("admin e2e: bad channel and key input gets a 400 naming the field", as
     assert.equal(rename.error.param, "name");
     assert.equal((await call(gateway.url, "GET", "/admin/nowhere")).status, 404);
     assert.equal((await call(gateway.url, "GET", "/admin/channels/missing")).status, 404);
+    const long = "a".repeat(3_000);
+    assert.equal((await call(gateway.url, "GET", `/admin/keys/${long}`)).status, 404);
+    assert.equal((await call(gateway.url, "DELETE", `/admin/channels/${long}`)).status, 404);
+    const tooLong = await call(gateway.url, "POST", "/admin/keys", { name: long });
+    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.error.param, "name");
     const wrongMethod = await call(gateway.url, "DELETE", "/admin/channels");
     assert.equal(wrongMethod.status, 405);
   } finally {

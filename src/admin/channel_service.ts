@@ -20,7 +20,9 @@ import {
 } from "../store/channels.ts";
 import {
   applyChange,
+  checkLookup,
   checkName,
+  checkNewName,
   conflict,
   notFound,
   nowIso,
@@ -63,6 +65,7 @@ export class ChannelService {
 
   /** @throws {GatewayError} 404 */
   async get(name: string): Promise<ChannelView> {
+    checkLookup("channel", name);
     const gateway = this.deps.holder.current;
     const own = gateway.file.config.channels.find((c) => c.name === name);
     if (own) return channelView(own, { source: "file", ...channelState(gateway, name) });
@@ -76,6 +79,7 @@ export class ChannelService {
     const input = objectBody(body);
     const gateway = this.deps.holder.current;
     const channel = validateChannel(input, gateway);
+    checkNewName("channel", channel.name);
     if (gateway.file.config.channels.some((c) => c.name === channel.name)) {
       throw readOnly("channel", channel.name);
     }
@@ -171,6 +175,7 @@ export class ChannelService {
   }
 
   async #stored(name: string): Promise<StoredChannelEntry> {
+    checkLookup("channel", name);
     if (this.deps.holder.current.file.config.channels.some((c) => c.name === name)) {
       throw readOnly("channel", name);
     }

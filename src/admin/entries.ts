@@ -26,10 +26,29 @@ export function withoutViewFields(body: Record<string, unknown>): Record<string,
   return out;
 }
 
+/** The longest name a channel or key made through the API may have (a KV key holds 2 KiB). */
+export const MAX_NAME_LENGTH = 128;
+
 export function notFound(kind: Kind, name: string): GatewayError {
-  return new GatewayError(404, `No ${kind} ${JSON.stringify(name)} stored through the admin API`, {
+  const shown = JSON.stringify(name.slice(0, MAX_NAME_LENGTH));
+  return new GatewayError(404, `No ${kind} ${shown} stored through the admin API`, {
     code: "not_found",
   });
+}
+
+/** 404 before any KV read for a name no entry can have (too long for a KV key, say). */
+export function checkLookup(kind: Kind, name: string): void {
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH) throw notFound(kind, name);
+}
+
+/** 400 for a new entry's name too long to be one. */
+export function checkNewName(kind: Kind, name: string): void {
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new GatewayError(400, `A ${kind} name has at most ${MAX_NAME_LENGTH} characters`, {
+      code: `invalid_${kind}`,
+      param: "name",
+    });
+  }
 }
 
 /** 409: the entry is the config file's, which the API does not edit. */

@@ -17,7 +17,9 @@ import {
 } from "../store/gateway_keys.ts";
 import {
   applyChange,
+  checkLookup,
   checkName,
+  checkNewName,
   conflict,
   notFound,
   nowIso,
@@ -63,6 +65,7 @@ export class KeyService {
 
   /** @throws {GatewayError} 404 */
   async get(name: string): Promise<KeyView> {
+    checkLookup("key", name);
     const own = this.deps.holder.current.file.config.keys.find((k) => k.name === name);
     if (own) return keyView(own, { source: "file", now: new Date(this.deps.now()) });
     const entry = await getStoredKey(this.deps.kv, name);
@@ -75,6 +78,7 @@ export class KeyService {
     const input = objectBody(body);
     const gateway = this.deps.holder.current;
     const config = validateKey(input, gateway);
+    checkNewName("key", config.name);
     if (gateway.file.config.keys.some((k) => k.name === config.name)) {
       throw readOnly("key", config.name);
     }
@@ -158,6 +162,7 @@ export class KeyService {
   }
 
   async #stored(name: string): Promise<StoredGatewayKeyEntry> {
+    checkLookup("key", name);
     if (this.deps.holder.current.file.config.keys.some((k) => k.name === name)) {
       throw readOnly("key", name);
     }
