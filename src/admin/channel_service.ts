@@ -65,10 +65,10 @@ export class ChannelService {
 
   /** @throws {GatewayError} 404 */
   async get(name: string): Promise<ChannelView> {
-    checkLookup("channel", name);
     const gateway = this.deps.holder.current;
     const own = gateway.file.config.channels.find((c) => c.name === name);
     if (own) return channelView(own, { source: "file", ...channelState(gateway, name) });
+    checkLookup("channel", name);
     const entry = await getStoredChannel(this.deps.kv, name);
     if (!entry) throw notFound("channel", name);
     return this.#view(entry);
@@ -175,10 +175,10 @@ export class ChannelService {
   }
 
   async #stored(name: string): Promise<StoredChannelEntry> {
-    checkLookup("channel", name);
     if (this.deps.holder.current.file.config.channels.some((c) => c.name === name)) {
       throw readOnly("channel", name);
     }
+    checkLookup("channel", name);
     const entry = await getStoredChannel(this.deps.kv, name);
     if (!entry) throw notFound("channel", name);
     return entry;

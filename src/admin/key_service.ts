@@ -65,9 +65,9 @@ export class KeyService {
 
   /** @throws {GatewayError} 404 */
   async get(name: string): Promise<KeyView> {
-    checkLookup("key", name);
     const own = this.deps.holder.current.file.config.keys.find((k) => k.name === name);
     if (own) return keyView(own, { source: "file", now: new Date(this.deps.now()) });
+    checkLookup("key", name);
     const entry = await getStoredKey(this.deps.kv, name);
     if (!entry) throw notFound("key", name);
     return this.#view(entry);
@@ -162,10 +162,10 @@ export class KeyService {
   }
 
   async #stored(name: string): Promise<StoredGatewayKeyEntry> {
-    checkLookup("key", name);
     if (this.deps.holder.current.file.config.keys.some((k) => k.name === name)) {
       throw readOnly("key", name);
     }
+    checkLookup("key", name);
     const entry = await getStoredKey(this.deps.kv, name);
     if (!entry) throw notFound("key", name);
     return entry;
