@@ -28,3 +28,17 @@ Deno.test("secondsUntil() rounds up to whole seconds, at least one", () => {
   assert.equal(secondsUntil({ start: 0, end: 10_500 }, 1_000), 10);
   assert.equal(secondsUntil({ start: 0, end: 1_000 }, 1_000), 1);
 });
+
+Deno.test("periodAt() answers from its last period only inside it, so a reset is never missed", () => {
+  const reset = "0 0 * * *";
+  const day = 86_400_000;
+  const t = Date.UTC(2026, 11, 2, 12);
+  const first = periodAt(reset, "UTC", t);
+  assert.equal(periodAt(reset, "UTC", t + 1000), first, "answered from the cache");
+  // The last millisecond of the day is still today; the reset instant starts tomorrow.
+  assert.equal(periodAt(reset, "UTC", first.end - 1).start, first.start);
+  const next = periodAt(reset, "UTC", first.end);
+  assert.deepEqual(next, { start: first.end, end: first.end + day });
+  // Going back (a clock step, another caller's `now`) recomputes rather than trusting the cache.
+  assert.deepEqual(periodAt(reset, "UTC", t), first);
+});
