@@ -143,8 +143,12 @@ export const Config = z.strictObject({
     shutdown_grace: durationMs.default(10_000),
   }).prefault({}),
   admin: z.strictObject({
-    /** Protects `/admin/*`; the admin API is off while it is empty. */
-    key: z.string().default(""),
+    /** Protects `/admin/*` and `/dashboard`; the key itself or `sha256:<hex>` of it. The admin
+     * API is off while it is empty. */
+    key: z.string().refine(
+      (k) => !k.startsWith("sha256:") || /^sha256:[0-9a-f]{64}$/i.test(k),
+      "sha256: must be followed by 64 hex digits",
+    ).default(""),
   }).prefault({}),
   /** `GET /metrics`, Prometheus text. Its labels name channels, models and gateway keys. */
   metrics: z.strictObject({
@@ -156,8 +160,15 @@ export const Config = z.strictObject({
      * admin key; empty for none. */
     key: z.string().default(""),
   }).prefault({}),
-  /** Encrypts upstream keys stored in KV. */
-  secret: z.string().default(""),
+  /** Seals upstream keys stored in KV (AES-GCM under a key derived by HKDF, `src/crypto/`).
+   * Empty: channels with keys cannot be added through the admin API. */
+  secret: z.string().refine(
+    (s) => s === "" || s.length >= 16,
+    "Use at least 16 characters, e.g. the output of `openssl rand -base64 32`",
+  ).default(""),
+  /** The secret before `secret`, while rotating: values it sealed still open, and the next
+   * start (or `POST /admin/secret/rotate`) seals them again with `secret`. */
+  secret_previous: z.string().default(""),
   defaults: z.strictObject({
     /** @default "30s" */
     timeout: durationMs.default(30_000),

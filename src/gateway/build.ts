@@ -5,7 +5,7 @@
 import { KeyRing } from "../auth/key_ring.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { ConfigError } from "../config/load.ts";
-import type { Config } from "../config/schema.ts";
+import type { ChannelConfig, Config, GatewayKeyConfig } from "../config/schema.ts";
 import type { PluginSet } from "../plugin/discover.ts";
 import { ModelCatalog } from "../routing/catalog.ts";
 import { buildChannels, type Channel } from "../routing/channel.ts";
@@ -22,6 +22,16 @@ export interface Gateway {
   /** Breakers and latency per channel; survives reloads. */
   readonly health: ChannelHealth;
   readonly plugins: PluginSet;
+  /** The config file as loaded, before the entries stored in KV were added to `config`. */
+  readonly file: LoadedConfig;
+  /** Names of the channels and keys in `config` that come from KV (the admin API), not the file. */
+  readonly stored: { readonly channels: ReadonlySet<string>; readonly keys: ReadonlySet<string> };
+}
+
+/** Channels and gateway keys kept in KV (`src/admin/`), added after the file's own. */
+export interface StoredEntries {
+  channels: readonly ChannelConfig[];
+  keys: readonly GatewayKeyConfig[];
 }
 
 export interface BuildOptions {
@@ -31,6 +41,8 @@ export interface BuildOptions {
   health?: ChannelHealth;
   fetch?: typeof fetch;
   warn?: (line: string) => void;
+  /** Entries from KV, already validated (`src/admin/overlay.ts`); their names are not the file's. */
+  stored?: StoredEntries;
 }
 
 /**
@@ -44,12 +56,21 @@ export function buildGateway(
   options: BuildOptions = {},
 ): Gateway {
   const warn = options.warn ?? (() => {});
-  const built = buildChannels(loaded.config, plugins, loaded.unset);
+  const stored = options.stored ?? { channels: [], keys: [] };
+  // The file's channels come first, so `loaded.unset` (indexed by file position) still lines up.
+  const config: Config = stored.channels.length === 0 && stored.keys.length === 0
+    ? loaded.config
+    : {
+      ...loaded.config,
+      channels: [...loaded.config.channels, ...stored.channels],
+      keys: [...loaded.config.keys, ...stored.keys],
+    };
+  const built = buildChannels(config, plugins, loaded.unset);
   if (built.problems.length > 0) throw new ConfigError(loaded.source, built.problems);
   for (const { name, reason } of built.skipped) {
     if (reason !== "disabled") warn(`Channel "${name}" skipped: ${reason}`);
   }
-  const keys = new KeyRing(loaded.config.keys, warn);
+  const keys = new KeyRing(config.keys, warn);
   const catalog = options.catalog ??
     new ModelCatalog({ ttl: loaded.config.defaults.models_ttl, fetch: options.fetch, warn });
   catalog.ttl = loaded.config.defaults.models_ttl;
@@ -60,7 +81,7 @@ export function buildGateway(
   health.maxCooldownMs = breaker.max_cooldown;
   health.retain(built.channels.map((c) => c.name));
   return {
-    config: loaded.config,
+    config,
     source: loaded.source,
     channels: built.channels,
     channelsByName: new Map(built.channels.map((c) => [c.name, c])),
@@ -69,5 +90,10 @@ export function buildGateway(
     catalog,
     health,
     plugins,
+    file: loaded,
+    stored: {
+      channels: new Set(stored.channels.map((c) => c.name)),
+      keys: new Set(stored.keys.map((k) => k.name)),
+    },
   };
 }

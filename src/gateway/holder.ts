@@ -23,9 +23,19 @@ export interface HolderLog {
 
 const QUIET: HolderLog = { info() {}, warn() {} };
 
+/**
+ * Adds what lives outside the config file (channels and keys stored in KV by the admin API) to a
+ * snapshot: given one built from the files (`fileSnapshot.file` is what they said), returns the
+ * snapshot to run, or `fileSnapshot` itself when there is nothing to add.
+ */
+export type Overlay = (fileSnapshot: Gateway, previous: Gateway) => Promise<Gateway>;
+
 export class GatewayHolder {
   #current: Gateway;
   #running: Promise<ReloadResult> | undefined;
+  #overlay: Overlay | undefined;
+  /** Every swap runs after the one before, so a reload and a refresh never undo each other. */
+  #tail: Promise<unknown> = Promise.resolve();
 
   /** @param load builds a fresh snapshot from the current files and environment. */
   constructor(
@@ -41,14 +51,40 @@ export class GatewayHolder {
   }
 
   reload(reason: string): Promise<ReloadResult> {
-    this.#running ??= this.#reload(reason).finally(() => (this.#running = undefined));
+    this.#running ??= this.#queue(() => this.#reload(reason, true)).finally(() =>
+      this.#running = undefined
+    );
     return this.#running;
   }
 
-  async #reload(reason: string): Promise<ReloadResult> {
+  /** Applies `overlay` to every snapshot from now on, starting with the running one. */
+  setOverlay(overlay: Overlay): Promise<ReloadResult> {
+    this.#overlay = overlay;
+    return this.refresh("stored entries");
+  }
+
+  /**
+   * Rebuilds the running snapshot with the overlay again, without reading any file: what KV
+   * holds changed. Passes the same checks as a reload; answers ok without a swap when nothing
+   * changed.
+   */
+  refresh(reason: string): Promise<ReloadResult> {
+    return this.#queue(() => this.#reload(reason, false));
+  }
+
+  #queue(job: () => Promise<ReloadResult>): Promise<ReloadResult> {
+    const run = this.#tail.then(job);
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+
+  async #reload(reason: string, readFiles: boolean): Promise<ReloadResult> {
     let next: Gateway;
     try {
-      next = await this.load(this.#current);
+      const previous = this.#current;
+      next = readFiles ? await this.load(previous) : previous;
+      if (this.#overlay) next = await this.#overlay(next, previous);
+      if (next === previous) return { ok: true, message: `Nothing changed (${reason})` };
     } catch (error) {
       return this.#refuse(
         `Reload (${reason}) failed, keeping the running config: ${

@@ -9,9 +9,10 @@
  * the stream ends), refused requests included.
  */
 import { type Context, Hono } from "hono";
-import { adminRoutes } from "../admin/routes.ts";
-import { usageAdminRoutes } from "../admin/usage_routes.ts";
+import { type Admin, createAdmin } from "../admin/admin.ts";
 import { statsRoutes } from "./stats_routes.ts";
+import { dashboardRoutes } from "../dashboard/routes.tsx";
+import { OpenSessions } from "../dashboard/open_sessions.ts";
 import { gatewayAuth, type GatewayAuthOptions } from "../auth/middleware.ts";
 import type { GatewayHolder } from "../gateway/holder.ts";
 import { anthropicRoutes } from "../ingress/anthropic/routes.ts";
@@ -64,6 +65,9 @@ export interface AppDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Upstream deadlines; pass one to `stop()` it at shutdown (tests). @default a new one */
   deadlines?: DeadlineWheel;
+  /** The admin backend (`/admin/*`, the dashboard's guard, KV entries in every snapshot); pass
+   * one to await its `ready` and `follow()` other instances (`boot`). @default one on `kv` */
+  admin?: Admin;
 }
 
 /** A client-chosen request id we are willing to echo back. */
@@ -104,13 +108,23 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     if (!requestLog.deferred) requestLog.close(c.res.status, now());
   });
   app.onError(onGatewayError(renderOpenAIError, log));
+  // Lists the WebSocket sessions open now for the dashboard, from their deferred records.
+  const openSessions = new OpenSessions();
+  app.use(openSessions.track());
 
   app.route("/", healthRoutes(holder, deps.startedAt ?? Date.now(), proxyDeps.fetch));
   app.route("/", metricsRoutes(holder, deps.metrics, deps.remoteAddress ?? (() => undefined)));
   // Claude Code probes its base URL with `HEAD /` before it starts (Hono answers HEAD by GET).
   app.get("/", (c) => c.text("Sluice AI gateway\n"));
-  app.route("/", adminRoutes(holder));
-  app.route("/", usageAdminRoutes(holder, deps.kv, proxyDeps.quotas));
+  const admin = deps.admin ?? createAdmin({
+    holder,
+    kv: deps.kv,
+    quotas: proxyDeps.quotas,
+    log,
+    fetch: proxyDeps.fetch,
+    remoteAddress: deps.remoteAddress,
+  });
+  app.route("/", admin.routes);
   app.route(
     "/",
     statsRoutes(holder, deps.kv, {
@@ -118,6 +132,17 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
       activeRequests: () => active.count,
       webSocketSessions: () => sessions.size,
     }, deps.remoteAddress ?? (() => undefined)),
+  );
+  app.route(
+    "/",
+    dashboardRoutes({
+      holder,
+      kv: deps.kv,
+      quotas: proxyDeps.quotas,
+      live: { activeRequests: () => active.count, webSocketSessions: () => sessions.size },
+      sessions: openSessions,
+      guard: admin.guard,
+    }),
   );
 
   const auth = gatewayAuth({

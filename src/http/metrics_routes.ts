@@ -11,7 +11,7 @@
  */
 import { Hono } from "hono";
 import { timingSafeEqual } from "node:crypto";
-import { digest } from "../auth/key_ring.ts";
+import { digest, keyDigest } from "../auth/key_ring.ts";
 import { type GatewayAuthOptions, isLoopback } from "../auth/middleware.ts";
 import { presentedToken } from "../auth/token.ts";
 import type { Config } from "../config/schema.ts";
@@ -71,8 +71,12 @@ export function verifyScraper(config: Config, headers: Headers, address: string 
   const token = presentedToken(headers);
   if (!token) throw new GatewayError(401, "Missing metrics key", { code: "missing_api_key" });
   const presented = digest(token);
-  // Every configured key is compared, in constant time, whichever one matches.
+  // Every configured key is compared, in constant time, whichever one matches; either may be
+  // written as `sha256:<hex>` of the key.
   let ok = false;
-  for (const k of accepted) ok = timingSafeEqual(presented, digest(k)) || ok;
+  for (const k of accepted) {
+    const expected = keyDigest(k);
+    ok = (expected !== undefined && timingSafeEqual(presented, expected)) || ok;
+  }
   if (!ok) throw new GatewayError(401, "Incorrect metrics key", { code: "invalid_api_key" });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { getMetricsFromIterator, type PromData, type PromHistogramData } from "prom2javascript";
+import { getMetricsFromIterator, type PromData, type PromHistogramData } from "../../test/_prom.ts";
 import { parseConfig } from "../config/load.ts";
 import { buildGateway, type Gateway } from "../gateway/build.ts";
 import { discoverPlugins } from "../plugin/discover.ts";

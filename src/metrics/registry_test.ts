@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { getMetricsFromIterator, type PromHistogramData } from "prom2javascript";
+import { getMetricsFromIterator, type PromHistogramData } from "../../test/_prom.ts";
 import { Registry } from "./registry.ts";
 
 function parse(text: string) {

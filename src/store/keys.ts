@@ -69,3 +69,26 @@ export const quotaKeys = {
   epoch: (scope: QuotaScope, name: string, period: number) =>
     ["quota_epochs", scope, name, period] as const,
 };
+
+/**
+ * What the admin API keeps (`src/admin/`, through `src/store/{channels,gateway_keys,admin_state,
+ * sessions,login_failures}.ts`):
+ * - `["admin_channels", name]`: a channel added through the API, its upstream keys sealed;
+ * - `["admin_keys", name]`: a gateway key added through the API, held as its SHA-256 only;
+ * - `["admin_version"]`: a `Deno.KvU64` bumped in the same commit as every change to either,
+ *   watched (and polled) by every instance so each rebuilds its snapshot;
+ * - `["admin_secret_verifier"]`: a known text sealed with `secret`, so a wrong secret is told at
+ *   start-up rather than found out as garbage;
+ * - `["admin_sessions", sha256(id)]`: a dashboard session, expiring (the id itself is not kept);
+ * - `["admin_login_failures", address]`: wrong admin keys from one client address, expiring.
+ */
+export const adminKeys = {
+  channel: (name: string) => ["admin_channels", name] as const,
+  channels: () => ["admin_channels"] as const,
+  gatewayKey: (name: string) => ["admin_keys", name] as const,
+  gatewayKeys: () => ["admin_keys"] as const,
+  version: () => ["admin_version"] as const,
+  secretVerifier: () => ["admin_secret_verifier"] as const,
+  session: (idHash: string) => ["admin_sessions", idHash] as const,
+  loginFailures: (address: string) => ["admin_login_failures", address] as const,
+};

@@ -52,7 +52,9 @@ export function modelsView(gateway: Gateway): ModelsView {
   }
   const models = [...byModel].sort(([a], [b]) => a.localeCompare(b)).map(([model, servedBy]) => ({
     model,
-    servedBy: servedBy.sort((a, b) => a.priority - b.priority || a.channel.localeCompare(b.channel)),
+    servedBy: servedBy.sort((a, b) =>
+      a.priority - b.priority || a.channel.localeCompare(b.channel)
+    ),
   }));
   const aliases = Object.entries(gateway.config.routing.aliases).sort(([a], [b]) =>
     a.localeCompare(b)

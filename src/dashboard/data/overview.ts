@@ -6,7 +6,7 @@
 import type { Granularity } from "../../store/keys.ts";
 import { spanOf } from "../../usage/batch.ts";
 import { latencyQuantile, series, total } from "../../usage/query.ts";
-import { type Summary, summarize } from "../../usage/stats.ts";
+import { summarize, type Summary } from "../../usage/stats.ts";
 import type { Locale } from "../i18n/mod.ts";
 
 export type Range = "hour" | "day" | "week";
