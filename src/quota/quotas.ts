@@ -10,6 +10,9 @@
  * added to the KV sum and taken off the lease in the same write. A lease not renewed within
  * `quotas.lease_ttl` (its instance died) stops counting, so its budget returns to the pool.
  *
+ * Grants and settlements of one quota are serialised within an instance, and both bump the epoch,
+ * so no grant is computed from a read that a settlement elsewhere overtook.
+ *
  * Overspend is therefore bounded by instances × slice (a lease expiring while its holder still
  * serves from it), plus what requests in flight use beyond their reservation.
  */
@@ -82,6 +85,12 @@ interface QuotaState {
   /** The last admission here, so an idle instance gives its lease back. */
   lastAdmitAt: number;
   granting?: Promise<boolean>;
+  /**
+   * The last KV write of this state (a grant or a settlement): each runs after the one before,
+   * since both rewrite the lease from the in-memory one and would otherwise lose each other's
+   * change.
+   */
+  writing: Promise<unknown>;
   /** The last grant found nothing free: routing skips it until a grant succeeds again. */
   exhausted: boolean;
 }
@@ -196,7 +205,10 @@ export class Quotas {
       const idle = now - state.lastAdmitAt > ttl && !hasAny(state.reserved);
       if (pending || stale) {
         try {
-          await retryBusy(() => this.#writeSettled(state, now, ttl, idle));
+          await this.#serial(
+            state,
+            () => retryBusy(() => this.#writeSettled(state, now, ttl, idle)),
+          );
         } catch (error) {
           this.#log.warn(`Quota ${state.ref.scope} "${state.ref.name}": flush failed (${error})`);
           continue;
@@ -243,6 +255,7 @@ export class Quotas {
         leaseWrittenAt: 0,
         lastAdmitAt: 0,
         exhausted: false,
+        writing: Promise.resolve(),
       };
       this.#states.set(id, state);
     }
@@ -257,7 +270,7 @@ export class Quotas {
    * @throws {GatewayError} 503 when the store stays unavailable.
    */
   #grant(state: QuotaState, need: Amount): Promise<boolean> {
-    state.granting ??= retryBusy(() => this.#grantOnce(state, need))
+    state.granting ??= this.#serial(state, () => retryBusy(() => this.#grantOnce(state, need)))
       .catch((error) => {
         throw new GatewayError(
           503,
@@ -267,6 +280,13 @@ export class Quotas {
       })
       .finally(() => state.granting = undefined);
     return state.granting;
+  }
+
+  /** Runs `write` after the state's previous KV write has finished. */
+  #serial<T>(state: QuotaState, write: () => Promise<T>): Promise<T> {
+    const run = state.writing.then(write);
+    state.writing = run.catch(() => {});
+    return run;
   }
 
   async #grantOnce(state: QuotaState, need: Amount): Promise<boolean> {
@@ -336,7 +356,9 @@ export class Quotas {
     const lease = { ...state.lease };
     add(lease, used, -1);
     for (const m of QUOTA_METRICS) lease[m] = release ? 0 : Math.max(0, lease[m]);
-    const op = this.#kv.atomic();
+    // Bumping the epoch fails any grant elsewhere that read the sums before this write and the
+    // leases after it (a getMany and a list are not one snapshot): it reads again.
+    const op = this.#kv.atomic().sum([...quotaKeys.epoch(ref.scope, ref.name, p)], 1n);
     for (const m of QUOTA_METRICS) {
       if (used[m] > 0) op.sum([...quotaKeys.used(ref.scope, ref.name, p, m)], BigInt(used[m]));
     }

@@ -167,3 +167,38 @@ Deno.test("Quotas: an idle instance gives its lease back for others to use", asy
     assert.equal(await drain(b, quota, one), 1);
   });
 });
+
+Deno.test("Quotas: a settlement elsewhere between a grant's reads cannot make budget appear", async () => {
+  await withKv(async (kv) => {
+    const quota = ref({ requests: 10 });
+    const whole = () => ({ slice: 1, leaseTtlMs: 30_000 });
+    const b = new Quotas({ kv, settings: whole, now: () => T0, instance: "b" });
+    for (let i = 0; i < 5; i++) b.settle(await b.admit(quota, one), { tokens: 0 });
+    // B leased all 10 and used 5 (not yet flushed).
+    let interleave: (() => Promise<void>) | undefined = async () => {
+      await b.flush(); // moves B's 5 from its lease to the settled sum
+    };
+    // A's grant reads the settled sums, then the leases: B's flush lands between the two.
+    const racing = new Proxy(kv, {
+      get(target, prop) {
+        if (prop === "list") {
+          return (...args: Parameters<Deno.Kv["list"]>) => {
+            const run = interleave;
+            interleave = undefined;
+            const list = () => target.list(...args);
+            if (!run) return list();
+            return (async function* () {
+              await run();
+              yield* list();
+            })();
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const later = T0 + 31_000; // by A's clock B's lease has expired: only the settled 5 count
+    const a = new Quotas({ kv: racing, settings: whole, now: () => later, instance: "a" });
+    assert.equal(await drain(a, quota, one), 5, "10 less the 5 B settled, never 10");
+  });
+});
