@@ -7,8 +7,26 @@
 import type { Dimension, Granularity } from "../store/keys.ts";
 import type { RequestRecord } from "../stats/record.ts";
 
-/** Upper bounds (ms) of the latency histogram; the last bucket is unbounded. */
-export const LATENCY_BUCKETS_MS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
+/**
+ * Upper bounds (ms) of the latency histogram, the last bucket unbounded: fine at the low end,
+ * where a cached or local answer takes a few ms and the p50 of a fast upstream lives.
+ */
+export const LATENCY_BUCKETS_MS = [
+  5,
+  10,
+  25,
+  50,
+  100,
+  250,
+  500,
+  1_000,
+  2_500,
+  5_000,
+  10_000,
+  30_000,
+  60_000,
+  120_000,
+];
 
 /** Every counter a row has, in storage order. Costs are in nano-USD (integers add exactly). */
 export const METRICS = [
@@ -32,7 +50,7 @@ export const METRICS = [
 export type Metric = (typeof METRICS)[number];
 
 const INDEX = new Map<string, number>(METRICS.map((m, i) => [m, i]));
-const LATENCY_FIRST = INDEX.get("latency_le_100")!;
+const LATENCY_FIRST = INDEX.get(`latency_le_${LATENCY_BUCKETS_MS[0]}`)!;
 
 export const GRANULARITIES: readonly Granularity[] = ["minute", "hour", "day"];
 const SPAN_MS: Readonly<Record<Granularity, number>> = {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { RequestRecord } from "../stats/record.ts";
 import { Ledger, type LedgerSettings } from "./ledger.ts";
-import { latencyQuantile, recent, seenIds, series, total } from "./query.ts";
+import { type Counters, latencyQuantile, recent, seenIds, series, total } from "./query.ts";
+import { METRICS } from "./batch.ts";
 
 const T0 = Date.UTC(2026, 11, 2, 10, 0, 0);
 const settings = (): LedgerSettings => ({
@@ -59,7 +60,8 @@ Deno.test("Ledger.flush() writes counters that add up by every dimension", async
     assert.equal((await day(kv, "key", "alice")).requests, 10);
     assert.equal((await day(kv, "key", "bob")).errors, 1);
     assert.equal((await day(kv, "channel", "openai")).requests, 11);
-    assert.equal(latencyQuantile(all, 0.5), 500);
+    // All 11 took 320 ms, in the 250–500 bucket: the median is read halfway through it.
+    assert.equal(latencyQuantile(all, 0.5), 375);
     assert.deepEqual((await seenIds(kv, "key")).sort(), ["alice", "bob"]);
     const minutes = await series(kv, {
       granularity: "minute",
@@ -144,4 +146,21 @@ Deno.test("Ledger.sweep() deletes aggregates past their retention", async () => 
     assert.equal((await Array.fromAsync(kv.list({ prefix: ["usage_by_hour"] }))).length, 0);
     assert.equal((await day(kv, "all", "*")).requests, 1);
   });
+});
+
+Deno.test("latencyQuantile() interpolates within a bucket, fine enough for fast answers", () => {
+  const counters = (buckets: Record<string, number>) => {
+    const c = Object.fromEntries(METRICS.map((m) => [m, 0])) as Counters;
+    Object.assign(c, buckets);
+    return c;
+  };
+  // 4 ms answers are not reported as 100 ms.
+  assert.equal(latencyQuantile(counters({ latency_le_5: 10 }), 0.5), 2.5);
+  // 90 in 5–10 ms, 10 in 1–2.5 s: the p50 is fast, the p95 slow.
+  const mixed = counters({ latency_le_10: 90, latency_le_2500: 10 });
+  assert.equal(latencyQuantile(mixed, 0.5), 7.8);
+  assert.equal(latencyQuantile(mixed, 0.95), 1750);
+  // Past the last bound, the figure is that bound ("at least").
+  assert.equal(latencyQuantile(counters({ latency_le_inf: 3 }), 0.5), 120_000);
+  assert.equal(latencyQuantile(counters({}), 0.5), undefined);
 });

@@ -56,7 +56,11 @@ export function total(points: readonly SeriesPoint[]): Counters {
   return sum;
 }
 
-/** The latency under which `q` (0–1) of requests finished, from the histogram (bucket bound). */
+/**
+ * The latency under which `q` (0–1) of requests finished, estimated from the histogram as
+ * Prometheus' `histogram_quantile` does: linearly within the bucket that holds it; in the
+ * unbounded last bucket, its lower bound (the figure is then "at least").
+ */
 export function latencyQuantile(counters: Counters, q: number): number | undefined {
   const counts = [
     ...LATENCY_BUCKETS_MS.map((le) => counters[`latency_le_${le}` as Metric]),
@@ -64,12 +68,17 @@ export function latencyQuantile(counters: Counters, q: number): number | undefin
   ];
   const all = counts.reduce((a, b) => a + b, 0);
   if (all === 0) return undefined;
+  const rank = q * all;
   let seen = 0;
-  for (let i = 0; i < counts.length; i++) {
+  for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) {
+    if (counts[i] > 0 && seen + counts[i] >= rank) {
+      const lower = i === 0 ? 0 : LATENCY_BUCKETS_MS[i - 1];
+      const within = (rank - seen) / counts[i];
+      return Math.round((lower + (LATENCY_BUCKETS_MS[i] - lower) * within) * 10) / 10;
+    }
     seen += counts[i];
-    if (seen >= q * all) return LATENCY_BUCKETS_MS[i] ?? Number.POSITIVE_INFINITY;
   }
-  return Number.POSITIVE_INFINITY;
+  return LATENCY_BUCKETS_MS.at(-1)!;
 }
 
 /** Ids a dimension has seen (channels, models or keys with usage). */
