@@ -45,7 +45,10 @@ export default definePlugin<Options, State>({
     } catch (error) {
       if (!(error instanceof anthropic.ConversionError)) throw error;
       const where = error.param ? ` (${error.param})` : "";
-      throw new UpstreamError(400, error.message + where, "invalid_request_error");
+      throw new UpstreamError(400, error.message + where, "invalid_request_error", {
+        code: "unsupported_parameter",
+        param: error.param,
+      });
     }
   },
 

@@ -56,7 +56,13 @@ export class GatewayError extends Error {
  */
 export class UpstreamError extends Error {
   override name = "UpstreamError";
-  constructor(readonly status: number, message: string, readonly type = "upstream_error") {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type = "upstream_error",
+    /** For a refusal the client can act on: the error code and the request field to blame. */
+    readonly details: { code?: string; param?: string } = {},
+  ) {
     super(message);
   }
 }

@@ -24,7 +24,17 @@ Deno.test("cli: --help prints the usage and the options, exit 0", async () => {
   assert.equal(code, 0);
   assert.equal(stderr, "");
   assert.match(stdout, /^Sluice \d+\.\d+\.\d+: /);
-  for (const flag of ["--config PATH", "--port N", "--check", "--help", "--version"]) {
+  for (
+    const flag of [
+      "--config PATH",
+      "--port N",
+      "--check",
+      "--help",
+      "--version",
+      "SLUICE_CONFIG_YAML",
+      "SLUICE_KV",
+    ]
+  ) {
     assert.ok(stdout.includes(flag), `--help does not mention ${flag}`);
   }
 });

@@ -314,8 +314,15 @@ Deno.test("reasoning e2e: what a target cannot do is a clear 400, never a silent
       assert.ok(error instanceof OpenAI.APIError, `${JSON.stringify(body)} was not refused`);
       assert.equal(error.status, 400);
       assert.match(error.message, pattern);
+      return error;
     };
-    await refused({ model: "claude-sonnet-4-5", logprobs: true }, /log probabilities/);
+    // The field is named where SDKs look for it, not only in the message.
+    const logprobs = await refused(
+      { model: "claude-sonnet-4-5", logprobs: true },
+      /log probabilities/,
+    );
+    assert.equal(logprobs.code, "unsupported_parameter");
+    assert.equal(logprobs.param, "logprobs");
     await refused({ model: "claude-sonnet-4-5", n: 2 }, /"n" must be 1/);
     await refused(
       { model: "claude-sonnet-4-5", reasoning_effort: "high", temperature: 0.2 },

@@ -23,6 +23,8 @@ export interface AttemptFailure {
   message: string;
   type: string;
   code: string | number | null;
+  /** The request field a refusal names (a plugin's verdict on the request). */
+  param?: string;
   kind: "http" | "timeout" | "connection" | "stream" | "invalid";
   action: FailoverAction;
   retryAfter?: number;
@@ -140,7 +142,13 @@ export function failureFromThrown(
 
 /** The failure fields an {@link UpstreamError} carries. */
 export function fromUpstreamError(error: UpstreamError) {
-  return { status: error.status, message: error.message, type: error.type, code: null };
+  return {
+    status: error.status,
+    message: error.message,
+    type: error.type,
+    code: error.details.code ?? null,
+    param: error.details.param,
+  };
 }
 
 const CAUSES: [RegExp, string][] = [

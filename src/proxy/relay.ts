@@ -286,6 +286,7 @@ function returned(
   throw new GatewayError(failure.status, failure.message, {
     type: failure.type,
     code: failure.code === null ? null : String(failure.code),
+    param: failure.param,
     headers: stamp,
   });
 }
