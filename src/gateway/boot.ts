@@ -193,11 +193,17 @@ export async function boot(options: BootOptions): Promise<Booted> {
     remoteAddress,
     log,
   });
-  // Settled quota usage reaches KV with the ledger's rhythm, and leases stay renewed.
-  const quotaFlush = setInterval(
-    () => void quotas.flush(),
-    holder.current.config.usage.flush_interval,
-  );
+  // Settled quota usage reaches KV with the ledger's rhythm (read again for every flush, so a
+  // reload's `usage.flush_interval` applies), and leases stay renewed.
+  let quotaFlush: ReturnType<typeof setTimeout> | undefined;
+  const scheduleQuotaFlush = () => {
+    quotaFlush = setTimeout(() => {
+      void quotas.flush().catch((e) => log.warn(`Quota flush failed: ${e}`)).finally(() => {
+        if (quotaFlush !== undefined) scheduleQuotaFlush();
+      });
+    }, holder.current.config.usage.flush_interval);
+  };
+  scheduleQuotaFlush();
   const hooks = new ShutdownHooks();
   // Other instances' admin changes reach this one (watched, and polled: see `admin/follow.ts`).
   hooks.add(admin.follow());
@@ -207,7 +213,8 @@ export async function boot(options: BootOptions): Promise<Booted> {
     for (const session of sessions) session.close(1001, "Gateway shutting down");
   });
   hooks.add(async () => {
-    clearInterval(quotaFlush);
+    clearTimeout(quotaFlush);
+    quotaFlush = undefined;
     deadlines.stop();
     await Promise.all([ledger.flush(), quotas.flush()]);
   });
