@@ -108,9 +108,10 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     if (!requestLog.deferred) requestLog.close(c.res.status, now());
   });
   app.onError(onGatewayError(renderOpenAIError, log));
-  // Lists the WebSocket sessions open now for the dashboard, from their deferred records.
+  // Lists the WebSocket sessions open now for the dashboard, from their deferred records. An
+  // upgrade is always a GET, so other requests skip the middleware.
   const openSessions = new OpenSessions();
-  app.use(openSessions.track());
+  app.get("*", openSessions.track());
 
   app.route("/", healthRoutes(holder, deps.startedAt ?? Date.now(), proxyDeps.fetch));
   app.route("/", metricsRoutes(holder, deps.metrics, deps.remoteAddress ?? (() => undefined)));

@@ -51,12 +51,21 @@ export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
   "deepseek-reasoner": { input: 0.55, output: 2.19, cached_input: 0.14 },
 };
 
+/** Answers already looked up: every request asks twice (admission and cost), for few models. */
+const looked = new Map<string, ModelPrice | undefined>();
+
 /** The listed price of `model`, or of its longest listed prefix (`gpt-4o-2024-08-06` → `gpt-4o`). */
 export function defaultPrice(model: string): ModelPrice | undefined {
-  if (Object.hasOwn(DEFAULT_PRICES, model)) return DEFAULT_PRICES[model];
+  if (looked.has(model)) return looked.get(model);
   let best: string | undefined;
-  for (const name in DEFAULT_PRICES) {
-    if (model.startsWith(name + "-") && (!best || name.length > best.length)) best = name;
+  if (Object.hasOwn(DEFAULT_PRICES, model)) best = model;
+  else {
+    for (const name in DEFAULT_PRICES) {
+      if (model.startsWith(name + "-") && (!best || name.length > best.length)) best = name;
+    }
   }
-  return best ? DEFAULT_PRICES[best] : undefined;
+  // Bounded: model names come from clients (unknown ones are refused, but not before pricing).
+  if (looked.size >= 1000) looked.clear();
+  looked.set(model, best ? DEFAULT_PRICES[best] : undefined);
+  return looked.get(model);
 }
