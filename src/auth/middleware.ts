@@ -3,7 +3,7 @@
  * Hono context. In open mode (no keys configured) only loopback clients are served, even if a
  * reload removed the last key while the server was bound wider.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Gateway } from "../gateway/build.ts";
 import { GatewayError } from "../errors.ts";
 import type { RequestLog } from "../stats/request_log.ts";
@@ -24,30 +24,50 @@ export interface GatewayAuthOptions {
   now?: () => Date;
 }
 
-export function gatewayAuth(
-  options: GatewayAuthOptions,
-): MiddlewareHandler<{ Variables: AuthVariables & { log?: RequestLog } }> {
-  const now = options.now ?? (() => new Date());
+type AuthEnv = { Variables: AuthVariables & { log?: RequestLog } };
+
+export function gatewayAuth(options: GatewayAuthOptions): MiddlewareHandler<AuthEnv> {
   return async function gatewayAuth(c, next) {
-    const gateway = options.gateway();
-    if (gateway.keys.open) {
-      const address = options.remoteAddress(c);
-      if (address !== undefined && !isLoopback(address)) {
-        throw new GatewayError(
-          401,
-          "This gateway has no keys configured and only serves loopback clients",
-          { code: "missing_api_key" },
-        );
-      }
-    }
-    c.set("gateway", gateway);
-    const token = presentedToken(c.req.raw.headers) ?? geminiQueryToken(c.req.url);
-    const key = gateway.keys.authenticate(token, now());
-    c.set("key", key);
-    c.set("token", token);
-    c.get("log")?.set({ key: key.name });
+    authenticateClient(
+      c,
+      options,
+      presentedToken(c.req.raw.headers) ?? geminiQueryToken(c.req.url),
+    );
     await next();
   };
+}
+
+/**
+ * Authenticates `token` (wherever the caller found it) for `c`: the open-mode loopback rule, then
+ * the key ring; sets `gateway`, `key` and `token` in the context and the key in the request log.
+ * @param missing the 401's wording when no token came and one is needed (where to put it).
+ * @throws {GatewayError} 401 missing or unknown key, 403 expired key.
+ */
+export function authenticateClient<E extends AuthEnv>(
+  c: Context<E>,
+  options: GatewayAuthOptions,
+  token: string | undefined,
+  missing?: string,
+): void {
+  const gateway = options.gateway();
+  if (gateway.keys.open) {
+    const address = options.remoteAddress(c);
+    if (address !== undefined && !isLoopback(address)) {
+      throw new GatewayError(
+        401,
+        "This gateway has no keys configured and only serves loopback clients",
+        { code: "missing_api_key" },
+      );
+    }
+  }
+  c.set("gateway", gateway);
+  if (!token && !gateway.keys.open && missing) {
+    throw new GatewayError(401, missing, { code: "missing_api_key" });
+  }
+  const key = gateway.keys.authenticate(token, (options.now ?? (() => new Date()))());
+  c.set("key", key);
+  c.set("token", token);
+  c.get("log")?.set({ key: key.name });
 }
 
 /** Whether an IP address is this machine. */

@@ -7,20 +7,13 @@
  * Wherever it came from, it is removed from what goes upstream (see `withoutCredentials` in `src/auth/token.ts`).
  */
 import type { Context } from "hono";
-import { isLoopback } from "../auth/middleware.ts";
+import { authenticateClient, type GatewayAuthOptions } from "../auth/middleware.ts";
 import { presentedToken } from "../auth/token.ts";
-import { GatewayError } from "../errors.ts";
-import type { Gateway } from "../gateway/build.ts";
 import type { GatewayEnv } from "../ingress/route.ts";
 import { offeredProtocols } from "./handshake.ts";
 
-/** Query parameters that carry credentials: read as a key here, never forwarded. */
-export interface WebSocketAuthOptions {
-  gateway(): Gateway;
-  /** The client's address, for the open-mode loopback check. */
-  remoteAddress(c: Context<GatewayEnv>): string | undefined;
-  now?: () => Date;
-}
+/** As HTTP's: the key ring, the client's address for the open-mode rule, the clock. */
+export type WebSocketAuthOptions = GatewayAuthOptions;
 
 /** The gateway key a handshake presents, from wherever a WebSocket client can put it. */
 export function presentedWebSocketToken(request: Request, url: URL): string | undefined {
@@ -36,29 +29,11 @@ export function presentedWebSocketToken(request: Request, url: URL): string | un
  * @throws {GatewayError} 401 missing or unknown key, 403 expired key.
  */
 export function authenticateWebSocket(c: Context<GatewayEnv>, options: WebSocketAuthOptions): void {
-  const gateway = options.gateway();
-  if (gateway.keys.open) {
-    const address = options.remoteAddress(c);
-    if (address !== undefined && !isLoopback(address)) {
-      throw new GatewayError(
-        401,
-        "This gateway has no keys configured and only serves loopback clients",
-        { code: "missing_api_key" },
-      );
-    }
-  }
-  c.set("gateway", gateway);
-  const token = presentedWebSocketToken(c.req.raw, new URL(c.req.url));
-  if (!token && !gateway.keys.open) {
-    throw new GatewayError(
-      401,
-      "Missing API key: send it as 'Authorization: Bearer <key>', as a subprotocol " +
-        "'openai-insecure-api-key.<key>', or as '?key=<key>'",
-      { code: "missing_api_key" },
-    );
-  }
-  const key = gateway.keys.authenticate(token, (options.now ?? (() => new Date()))());
-  c.set("key", key);
-  c.set("token", token);
-  c.get("log").set({ key: key.name });
+  authenticateClient(
+    c,
+    options,
+    presentedWebSocketToken(c.req.raw, new URL(c.req.url)),
+    "Missing API key: send it as 'Authorization: Bearer <key>', as a subprotocol " +
+      "'openai-insecure-api-key.<key>', or as '?key=<key>'",
+  );
 }
