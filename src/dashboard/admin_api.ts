@@ -30,5 +30,10 @@ export const adminApi = {
   deleteChannel: (name: string) => ({ action: `/admin/channels/${at(name)}`, method: "DELETE" }),
   testChannel: (name: string) => ({ action: `/admin/channels/${at(name)}/test`, method: "POST" }),
   createKey: { action: "/admin/keys", method: "POST" },
+  // PUT, not PATCH: the edit form holds every field a key has, so a field left empty is reset
+  // (allow all models, no limit, no expiry) instead of keeping its old value.
+  replaceKey: (name: string) => ({ action: `/admin/keys/${at(name)}`, method: "PUT" }),
+  enableKey: (name: string) => ({ action: `/admin/keys/${at(name)}/enable`, method: "POST" }),
+  disableKey: (name: string) => ({ action: `/admin/keys/${at(name)}/disable`, method: "POST" }),
   revokeKey: (name: string) => ({ action: `/admin/keys/${at(name)}`, method: "DELETE" }),
 } as const satisfies Record<string, string | AdminAction | ((name: string) => AdminAction)>;

@@ -111,7 +111,8 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<GatewayEnv> {
   });
   app.get("/dashboard/keys", async (c) => {
     const rows = await keyRows(holder.current, kv, quotas, now());
-    return page(c, <KeysPage ctx={ctx(c)} rows={rows} />);
+    const editing = rows.find((r) => r.name === c.req.query("edit") && r.source === "kv");
+    return page(c, <KeysPage ctx={ctx(c)} rows={rows} editing={editing} />);
   });
   app.get("/dashboard/models", (c) => {
     return page(c, <ModelsPage ctx={ctx(c)} view={modelsView(holder.current)} />);

@@ -14,6 +14,8 @@ export interface FieldProps {
   type?: string;
   hint?: string;
   required?: boolean;
+  /** Shown and sent, not changed (a key's name: the API refuses renames). */
+  readonly?: boolean;
   placeholder?: string;
   autocomplete?: string;
   /** How the script encodes it in JSON: a number, a list split on commas, or lines. */
@@ -31,6 +33,7 @@ export const Field: FC<FieldProps> = (p) => (
       type={p.type ?? "text"}
       value={p.value}
       required={p.required}
+      readonly={p.readonly}
       placeholder={p.placeholder}
       autocomplete={p.autocomplete ?? "off"}
       data-kind={p.kind}

@@ -2,7 +2,7 @@
  * The Keys page's rows: each gateway key's allow-lists, expiry, quota left (settled usage from
  * KV) and today's usage (UTC) from the ledger. The key itself is never read here: only its name.
  */
-import type { GatewayKeyConfig } from "../../config/schema.ts";
+import type { GatewayKeyConfig, LimitsConfig } from "../../config/schema.ts";
 import type { Gateway } from "../../gateway/build.ts";
 import { quotaRef, type Quotas, quotaSnapshots } from "../../quota/quotas.ts";
 import type { QuotaLine } from "../components/ui.tsx";
@@ -15,6 +15,8 @@ export interface KeyRow {
   enabled: boolean;
   channels?: readonly string[];
   models?: readonly string[];
+  /** As configured (what the edit form shows); `quota` has the usage against them. */
+  limits?: LimitsConfig;
   /** Epoch ms. */
   expires?: number;
   expired: boolean;
@@ -47,6 +49,7 @@ export async function keyRows(
       enabled: config.enabled,
       channels: config.channels,
       models: config.models,
+      limits: config.limits,
       expires,
       expired: expires !== undefined && expires <= now,
       requests: usage.requests,

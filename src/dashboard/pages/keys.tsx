@@ -1,16 +1,25 @@
 /**
  * Keys: each gateway key's usage against its quota, its allow-lists and expiry; a form that
  * creates a key (the admin backend answers with the key once; the script shows it in place and
- * nowhere else), and a revoke button per key.
+ * nowhere else), and per key stored in KV an edit link, enable/disable and revoke. `?edit=<name>`
+ * fills the form with a stored key to edit it, so editing works without JavaScript too. The key
+ * itself is never shown again nor changed: to rotate one, create another and revoke the old.
  */
 import type { FC } from "hono/jsx";
 import { adminApi } from "../admin_api.ts";
-import { ActionForm, Field } from "../components/forms.tsx";
+import { ActionForm, Checkbox, Field } from "../components/forms.tsx";
 import { type PageContext, Shell } from "../components/layout.tsx";
 import { QuotaMeters, TableBox } from "../components/ui.tsx";
 import type { KeyRow } from "../data/keys.ts";
 
-export const KeysPage: FC<{ ctx: PageContext; rows: KeyRow[] }> = ({ ctx, rows }) => {
+export interface KeysProps {
+  ctx: PageContext;
+  rows: KeyRow[];
+  /** The stored key being edited (`?edit=`), if any. */
+  editing?: KeyRow;
+}
+
+export const KeysPage: FC<KeysProps> = ({ ctx, rows, editing }) => {
   const { loc } = ctx;
   return (
     <Shell ctx={ctx} title={loc.t("keys.title")} page="keys">
@@ -39,7 +48,7 @@ export const KeysPage: FC<{ ctx: PageContext; rows: KeyRow[] }> = ({ ctx, rows }
           </table>
         </TableBox>
       </section>
-      <CreateForm ctx={ctx} />
+      <KeyForm ctx={ctx} editing={editing} />
     </Shell>
   );
 };
@@ -76,42 +85,81 @@ const Row: FC<{ ctx: PageContext; row: KeyRow }> = ({ ctx, row }) => {
         {row.expired && <span class="badge state-open">{loc.t("keys.expired")}</span>}
       </td>
       <td class="actions">
-        {row.source === "file"
-          ? <span class="hint">{loc.t("channels.from_file")}</span>
-          : (
-            <ActionForm
-              to={adminApi.revokeKey(row.name)}
-              csrf={ctx.csrf}
-              label={`${loc.t("keys.revoke")} ${row.name}`}
-              confirm={`${loc.t("keys.revoke")} ${row.name}?`}
-              class="inline"
-            >
-              <button type="submit" class="small danger">{loc.t("keys.revoke")}</button>
-            </ActionForm>
-          )}
+        {row.source === "kv"
+          ? <Changes ctx={ctx} row={row} />
+          : <span class="hint">{loc.t("channels.from_file")}</span>}
       </td>
     </tr>
   );
 };
 
-const CreateForm: FC<{ ctx: PageContext }> = ({ ctx }) => {
+/** Edit, enable or disable, revoke: for keys stored in KV (the file's are read-only here). */
+const Changes: FC<{ ctx: PageContext; row: KeyRow }> = ({ ctx, row }) => {
   const { loc } = ctx;
+  const toggle = row.enabled ? loc.t("keys.disable") : loc.t("keys.enable");
   return (
-    <section class="card" aria-labelledby="key-form-title">
-      <h2 id="key-form-title">{loc.t("keys.create")}</h2>
+    <>
+      <a
+        class="button small"
+        href={`/dashboard/keys?edit=${encodeURIComponent(row.name)}#key-form`}
+      >
+        {loc.t("keys.edit")}
+      </a>
       <ActionForm
-        to={adminApi.createKey}
+        to={row.enabled ? adminApi.disableKey(row.name) : adminApi.enableKey(row.name)}
         csrf={ctx.csrf}
-        label={loc.t("keys.create")}
-        then="show"
+        label={`${toggle} ${row.name}`}
+        class="inline"
+      >
+        <button type="submit" class="small">{toggle}</button>
+      </ActionForm>
+      <ActionForm
+        to={adminApi.revokeKey(row.name)}
+        csrf={ctx.csrf}
+        label={`${loc.t("keys.revoke")} ${row.name}`}
+        confirm={`${loc.t("keys.revoke")} ${row.name}?`}
+        class="inline"
+      >
+        <button type="submit" class="small danger">{loc.t("keys.revoke")}</button>
+      </ActionForm>
+    </>
+  );
+};
+
+/**
+ * Create a key, or edit the stored one named by `?edit=`: the form holds every field a key has
+ * (it is sent whole, so an emptied field is reset), never the key itself.
+ */
+const KeyForm: FC<{ ctx: PageContext; editing?: KeyRow }> = ({ ctx, editing }) => {
+  const { loc } = ctx;
+  const title = editing ? `${loc.t("keys.edit")}: ${editing.name}` : loc.t("keys.create");
+  const limits = editing?.limits;
+  const expiry = expiryInput(editing?.expires);
+  return (
+    <section id="key-form" class="card" aria-labelledby="key-form-title">
+      <h2 id="key-form-title">{title}</h2>
+      <ActionForm
+        to={editing ? adminApi.replaceKey(editing.name) : adminApi.createKey}
+        csrf={ctx.csrf}
+        label={title}
+        then={editing ? "reload" : "show"}
         class="grid"
       >
-        <Field id="key-name" name="name" label={loc.t("common.name")} required />
+        <Field
+          id="key-name"
+          name="name"
+          label={loc.t("common.name")}
+          value={editing?.name}
+          readonly={editing !== undefined}
+          hint={editing && loc.t("keys.secret_kept")}
+          required
+        />
         <Field
           id="key-channels"
           name="channels"
           label={loc.t("keys.channels")}
           kind="list"
+          value={editing?.channels?.join(", ")}
           hint={loc.t("keys.list_hint")}
         />
         <Field
@@ -119,6 +167,7 @@ const CreateForm: FC<{ ctx: PageContext }> = ({ ctx }) => {
           name="models"
           label={loc.t("keys.models")}
           kind="list"
+          value={editing?.models?.join(", ")}
           placeholder="gpt-*, echo"
           hint={loc.t("keys.list_hint")}
         />
@@ -128,6 +177,7 @@ const CreateForm: FC<{ ctx: PageContext }> = ({ ctx }) => {
           label={loc.t("keys.limit_requests")}
           type="number"
           kind="number"
+          value={limits?.requests?.toString()}
           min={1}
           step="1"
         />
@@ -137,24 +187,73 @@ const CreateForm: FC<{ ctx: PageContext }> = ({ ctx }) => {
           label={loc.t("keys.limit_tokens")}
           type="number"
           kind="number"
+          value={limits?.tokens?.toString()}
           min={1}
           step="1"
+        />
+        <Field
+          id="key-cost"
+          name="limits.cost"
+          label={loc.t("keys.limit_cost")}
+          type="number"
+          kind="number"
+          value={limits?.cost?.toString()}
+          min={0}
+          step="any"
         />
         <Field
           id="key-reset"
           name="limits.reset"
           label={loc.t("keys.limit_reset")}
+          value={limits?.reset}
           placeholder="0 0 * * *"
         />
-        <Field id="key-expires" name="expires" label={loc.t("keys.expires")} type="date" />
+        <Field
+          id="key-timezone"
+          name="limits.timezone"
+          label={loc.t("keys.limit_timezone")}
+          value={limits?.timezone}
+          placeholder="UTC"
+        />
+        <Field
+          id="key-expires"
+          name="expires"
+          label={loc.t("keys.expires")}
+          type={expiry.type}
+          value={expiry.value}
+          hint={loc.t("keys.expires_hint")}
+        />
+        <Checkbox
+          id="key-enabled"
+          name="enabled"
+          label={loc.t("common.enabled")}
+          checked={editing?.enabled ?? true}
+        />
         <div class="buttons">
-          <button type="submit" class="primary">{loc.t("keys.create")}</button>
+          {editing
+            ? <button type="submit" class="primary">{loc.t("common.save")}</button>
+            : <button type="submit" class="primary">{loc.t("keys.create")}</button>}
+          {editing && <a class="button" href="/dashboard/keys">{loc.t("common.clear")}</a>}
         </div>
-        <div class="secret-once" hidden>
-          <p>{loc.t("keys.created")}</p>
-          <output class="secret" aria-live="assertive"></output>
-        </div>
+        {!editing && (
+          <div class="secret-once" hidden>
+            <p>{loc.t("keys.created")}</p>
+            <output class="secret" aria-live="assertive"></output>
+          </div>
+        )}
       </ActionForm>
     </section>
   );
 };
+
+/**
+ * The expiry as the form shows it: a date when it falls on midnight UTC (what the date picker
+ * sets), else the whole timestamp as text, which a date input would drop, so saving never moves it.
+ */
+function expiryInput(expires?: number): { type: "date" | "text"; value?: string } {
+  if (expires === undefined) return { type: "date" };
+  const iso = new Date(expires).toISOString();
+  return iso.endsWith("T00:00:00.000Z")
+    ? { type: "date", value: iso.slice(0, 10) }
+    : { type: "text", value: iso };
+}
