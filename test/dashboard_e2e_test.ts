@@ -25,6 +25,7 @@ export const PAGES = [
   "/dashboard/channels",
   "/dashboard/channels?edit=up",
   "/dashboard/keys",
+  "/dashboard/keys?edit=alice",
   "/dashboard/models",
   "/dashboard/requests",
   "/dashboard/requests?key=alice&status=2xx",
@@ -212,6 +213,101 @@ Deno.test("dashboard: no page and no JSON answer holds a secret, masked or in fu
         assert.ok(!text.includes(secret.slice(4, 16)), `${path} shows part of ${name}`);
       }
     }
+  });
+});
+
+/** The `<input>` with this id, as the page renders it ("" when there is none). */
+function inputOf(html: string, id: string): string {
+  return html.match(new RegExp(`<input id="${id}"[^>]*>`))?.[0] ?? "";
+}
+
+Deno.test("dashboard: the Keys page edits, disables and enables a stored key, never a file key", async () => {
+  await withGateway(async (gw) => {
+    const made = await fetch(`${gw.url}/admin/keys`, {
+      method: "POST",
+      headers: { ...admin, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "stored",
+        channels: ["up"],
+        models: ["m1", "m2*"],
+        limits: { requests: 20, cost: 1.5, reset: "0 * * * *", timezone: "Asia/Shanghai" },
+        expires: "2031-05-06T07:08:09Z",
+      }),
+    });
+    assert.equal(made.status, 201);
+    const { key } = await made.json();
+
+    // Rows: the stored key has edit, disable and revoke; the file's keys none of them.
+    const list = (await get(gw, "/dashboard/keys")).text;
+    assert.match(list, /<a class="button small" href="\/dashboard\/keys\?edit=stored#key-form">/);
+    assert.match(list, /action="\/admin\/keys\/stored\/disable"[^>]* data-method="POST"/);
+    assert.match(list, /action="\/admin\/keys\/stored"[^>]* data-method="DELETE"/);
+    for (const file of ["alice", "bob"]) {
+      assert.doesNotMatch(list, new RegExp(`edit=${file}|/admin/keys/${file}`));
+    }
+    // Without ?edit= the form creates a key.
+    assert.match(list, /<form method="post" action="\/admin\/keys" [^>]*data-method="POST"/);
+    assert.doesNotMatch(list, /data-method="PUT"/);
+
+    // ?edit= a file key: no edit form, the create form as without it.
+    const file = (await get(gw, "/dashboard/keys?edit=alice")).text;
+    assert.doesNotMatch(file, /Edit: alice|data-method="PUT"/);
+    assert.match(file, /<h2 id="key-form-title">Create a key<\/h2>/);
+    assert.equal(inputOf(file, "key-name").includes("value="), false);
+
+    // ?edit= the stored key: the whole key, sent back whole (PUT), the name not editable.
+    const { res, text } = await get(gw, "/dashboard/keys?edit=stored");
+    assert.equal(res.status, 200);
+    assert.match(text, /<h2 id="key-form-title">Edit: stored<\/h2>/);
+    assert.match(
+      text,
+      /<form method="post" action="\/admin\/keys\/stored" [^>]*data-method="PUT" [^>]*data-then="reload">/,
+    );
+    assert.match(inputOf(text, "key-name"), /value="stored"[^>]* readonly/);
+    assert.match(inputOf(text, "key-channels"), /value="up"/);
+    assert.match(inputOf(text, "key-models"), /value="m1, m2\*"/);
+    assert.match(inputOf(text, "key-requests"), /value="20"/);
+    assert.doesNotMatch(inputOf(text, "key-tokens"), /value=/);
+    assert.match(inputOf(text, "key-cost"), /value="1.5"/);
+    assert.match(inputOf(text, "key-reset"), /value="0 \* \* \* \*"/);
+    assert.match(inputOf(text, "key-timezone"), /value="Asia\/Shanghai"/);
+    // A timestamp a date picker would drop is kept whole, as text.
+    assert.match(inputOf(text, "key-expires"), /type="text" value="2031-05-06T07:08:09.000Z"/);
+    assert.match(inputOf(text, "key-enabled"), / checked/);
+    assert.doesNotMatch(text, /secret-once/);
+    for (const id of text.matchAll(/<(?:input|select|textarea)[^>]* id="([^"]+)"/g)) {
+      assert.match(text, new RegExp(`<label for="${id[1]}">`), `#${id[1]}`);
+    }
+    // Never the key, nor a part of it: its hint at most.
+    assert.ok(!text.includes(key.slice(10, 22)), "the edit page shows the key");
+
+    // Disabled, the row offers Enable and says so; the form's box is unticked.
+    const off = await fetch(`${gw.url}/admin/keys/stored/disable`, {
+      method: "POST",
+      headers: admin,
+    });
+    assert.equal(off.status, 200);
+    const disabled = (await get(gw, "/dashboard/keys?edit=stored")).text;
+    assert.match(disabled, /action="\/admin\/keys\/stored\/enable"/);
+    assert.match(disabled, /<span class="badge state-disabled">Disabled<\/span>/);
+    assert.doesNotMatch(inputOf(disabled, "key-enabled"), / checked/);
+    // A date-only expiry is a date picker's value.
+    const put = await fetch(`${gw.url}/admin/keys/stored`, {
+      method: "PUT",
+      headers: { ...admin, "content-type": "application/json" },
+      body: JSON.stringify({ expires: "2030-01-02" }),
+    });
+    assert.equal(put.status, 200);
+    const dated = (await get(gw, "/dashboard/keys?edit=stored")).text;
+    assert.match(inputOf(dated, "key-expires"), /type="date" value="2030-01-02"/);
+    // PUT replaced the key: what it did not send is gone, and `enabled` is true by default.
+    assert.doesNotMatch(inputOf(dated, "key-models"), /value=/);
+    assert.match(inputOf(dated, "key-enabled"), / checked/);
+
+    const zh = await get(gw, "/dashboard/keys?edit=stored", { ...admin, cookie: "sluice_lang=zh" });
+    assert.match(zh.text, /<h2 id="key-form-title">编辑: stored<\/h2>/);
+    assert.match(zh.text, />编辑<\/a>/);
+    assert.match(zh.text, />停用<\/button>/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The dashboard in headless Chromium, used as a person would: log in through the form, watch
  * real traffic reach the figures and the uPlot charts (and refresh in place), create a key, use
- * it, revoke it; add a channel and route to it; switch language; read every page on a phone.
+ * it, revoke it; edit a key's models, disable and enable it; add a channel and route to it;
+ * switch language; read every page on a phone.
  * Every page must run without a console error: a CSP violation is one.
  */
 import assert from "node:assert/strict";
@@ -43,7 +44,7 @@ async function withRig(
 admin: { key: "${ADMIN}" }
 secret: "browser-test-sealing-secret-0123"
 channels:
-  - { name: up, plugin: openai, base_url: "${upstream.url}/v1", keys: ["${UPSTREAM_KEY}"], models: [m1], price: { input: 1000, output: 1000 }, limits: { requests: 1000 } }
+  - { name: up, plugin: openai, base_url: "${upstream.url}/v1", keys: ["${UPSTREAM_KEY}"], models: [m1, m1-mini], price: { input: 1000, output: 1000 }, limits: { requests: 1000 } }
 keys:
   - { name: alice, key: "${ALICE}" }
 `);
@@ -147,6 +148,68 @@ browserTest("browser: create a key, use it, see its usage, revoke it and get 401
   });
 });
 
+browserTest("browser: edit a key's models, disable it (401) and enable it again", async () => {
+  await withRig(async ({ gw, page, errors }) => {
+    await logIn(page, gw.url, ADMIN);
+    await page.goto(`${gw.url}/dashboard/keys`);
+    await page.getByLabel("Name", { exact: true }).fill("edit-me");
+    await page.getByRole("button", { name: "Create a key" }).click();
+    const shown = page.locator(".secret-once output");
+    await shown.filter({ hasText: /^sk-/ }).waitFor();
+    const key = (await shown.textContent())!;
+    assert.equal((await chat(gw, key, "m1")).status, 200);
+    assert.equal((await chat(gw, key, "m1-mini")).status, 200);
+
+    await page.reload();
+    const row = page.locator("tr", { has: page.locator(".name", { hasText: /^edit-me$/ }) });
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.get("edit") === "edit-me"),
+      row.getByRole("link", { name: "Edit" }).click(),
+    ]);
+    const form = page.getByRole("form", { name: "Edit: edit-me" });
+    assert.equal(await form.getByLabel("Name", { exact: true }).inputValue(), "edit-me");
+    assert.equal(await form.getByLabel("Name", { exact: true }).isEditable(), false);
+    assert.ok(!(await page.content()).includes(key), "the edit page shows the key");
+
+    // Bad input: the API's message beside the form, and nothing changed.
+    await form.getByLabel("Channels").fill("nowhere");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.locator(".status.bad", { hasText: 'Unknown channel "nowhere"' }).waitFor();
+    // Chromium logs the refused save as a failed load: that one is expected, no other is.
+    const refused = errors.findIndex((e) => /status of 400 \(Bad Request\)/.test(e));
+    assert.notEqual(refused, -1);
+    errors.splice(refused, 1);
+    assert.equal((await chat(gw, key, "m1-mini")).status, 200);
+
+    // Only m1 now: another model is refused, m1 still served.
+    await form.getByLabel("Channels").fill("");
+    await form.getByLabel("Models").fill("m1");
+    await Promise.all([
+      page.waitForEvent("load"),
+      form.getByRole("button", { name: "Save" }).click(),
+    ]);
+    assert.match((await row.locator(".hint").first().textContent())!, /Models: m1$/);
+    assert.equal(await form.getByLabel("Models").inputValue(), "m1");
+    assert.equal((await chat(gw, key, "m1-mini")).status, 403);
+    assert.equal((await chat(gw, key, "m1")).status, 200);
+
+    // Disable from the keyboard: refused from the next request on.
+    await row.getByRole("button", { name: "Disable" }).focus();
+    await Promise.all([page.waitForEvent("load"), page.keyboard.press("Enter")]);
+    await row.locator(".badge", { hasText: "Disabled" }).waitFor();
+    assert.equal(await form.getByLabel("Enabled").isChecked(), false);
+    assert.equal((await chat(gw, key, "m1")).status, 401);
+
+    await Promise.all([
+      page.waitForEvent("load"),
+      row.getByRole("button", { name: "Enable" }).click(),
+    ]);
+    assert.equal(await row.locator(".badge").count(), 0);
+    assert.equal((await chat(gw, key, "m1")).status, 200);
+    assert.equal((await chat(gw, key, "m1-mini")).status, 403);
+  });
+});
+
 browserTest("browser: add a channel from the UI and route a request to it", async () => {
   await withRig(async ({ gw, page }) => {
     const other = startUpstream(() => Response.json(chatCompletion("from the new channel", "m2")));
@@ -204,8 +267,16 @@ browserTest(
     await withRig(async ({ gw, page }) => {
       assert.equal((await chat(gw, ALICE)).status, 200);
       await gw.ledger.flush();
+      // A stored key, so its edit form is read at this width too.
+      const made = await fetch(`${gw.url}/admin/keys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "phone", models: ["m1"], limits: { requests: 5 } }),
+      });
+      assert.equal(made.status, 201);
+      await made.body?.cancel();
       await logIn(page, gw.url, ADMIN);
-      for (const path of [...PAGES, "/dashboard/login"]) {
+      for (const path of [...PAGES, "/dashboard/keys?edit=phone", "/dashboard/login"]) {
         await page.goto(gw.url + path);
         assert.equal(await horizontalOverflow(page), 0, `${path} overflows`);
       }
