@@ -81,6 +81,18 @@ keys:
   try {
     await traffic(gw.url);
     await gw.ledger.flush();
+    // A key made through the admin API: the Keys page shows what can be done with one.
+    const made = await fetch(`${gw.url}/admin/keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "ci-pipeline",
+        models: ["gpt-4o-mini"],
+        limits: { requests: 200, cost: 5 },
+        expires: "2027-03-31",
+      }),
+    });
+    await made.body?.cancel();
     await Deno.mkdir(OUT, { recursive: true });
     for (
       const { width, height, suffix } of [
