@@ -91,7 +91,8 @@ function sluiceConfig(port: number, streamPort: number, variant: string): string
     `# Written by bench/run.ts (variant: ${variant})`,
     `server: { hostname: ${HOST}, port: ${port} }`,
     `log: { requests: ${variant !== "no-log"} }`,
-    `usage: { enabled: ${variant !== "no-usage"} }`,
+    // Only when off: a BENCH_COMPARE checkout older than the ledger refuses the section.
+    variant === "no-usage" ? "usage: { enabled: false }" : "",
     "channels:",
     "  - name: reference",
     "    plugin: openai",
