@@ -616,3 +616,34 @@ Deno.test("ws: a model named inside the session (DashScope run-task) is held to 
     keys: `  - { name: ds-only, key: ${DS_KEY}, channels: [ds], models: [paraformer-realtime-v2] }`,
   });
 });
+
+Deno.test("ws: a key's quota holds at connect time, and sessions count apart in /stats", async () => {
+  const METERED = "sk-gw-ws-metered-0005";
+  await withRig(async ({ gateway, upstream, ws }) => {
+    const target = "/v1/realtime?model=gpt-realtime";
+    const first = opened(await connect(ws(target), bearer(METERED)));
+    first.socket.send("hello");
+    await received(first.messages, 1);
+    // The session holds the key's one request: a second upgrade is refused before any upstream
+    // handshake, with the HTTP API's status and Retry-After.
+    const second = await rawHandshake(gateway.url, target, { authorization: `Bearer ${METERED}` });
+    assert.equal(second.status, 429);
+    assert.equal(JSON.parse(second.body).error.code, "quota_exceeded");
+    assert.match(second.headers, /retry-after: \d+/i);
+    assert.equal(upstream.handshakes.length, 1);
+    first.socket.close(1000);
+    await within(first.closed, "close");
+    await upstream.closed(1);
+    await gateway.recorded(2);
+    await gateway.ledger.flush();
+    const stats = await (await fetch(`${gateway.url}/stats?window=1h`)).json();
+    // Both were WebSocket requests (one session, one refused upgrade), none of them HTTP.
+    assert.equal(stats.totals.websocket, 2);
+    assert.equal(stats.totals.http, 0);
+    assert.equal(stats.totals.success, 1);
+    assert.equal(stats.totals.failure, 1);
+  }, {
+    keys: `  - { name: metered, key: ${METERED}, limits: { requests: 1 } }`,
+    upstream: { session: (socket) => socket.onmessage = (e) => socket.send(e.data) },
+  });
+});
