@@ -113,3 +113,35 @@ export const ActionForm: FC<ActionFormProps> = (p) => (
     <p class="status" role="status" aria-live="polite"></p>
   </form>
 );
+
+export interface StoredRowActionsProps {
+  csrf: string;
+  /** The entry's name, in each control's accessible name. */
+  name: string;
+  /** The page that opens the entry's edit form. */
+  editHref: string;
+  editLabel: string;
+  /** Disables an enabled entry, enables a disabled one. */
+  toggle: { to: AdminAction; label: string };
+  /** Deletes (a channel) or revokes (a key): asked to confirm first. */
+  remove: { to: AdminAction; label: string };
+}
+
+/** Edit, enable or disable, delete: the actions of a row stored in KV (the file's are read-only). */
+export const StoredRowActions: FC<StoredRowActionsProps> = (p) => (
+  <>
+    <a class="button small" href={p.editHref}>{p.editLabel}</a>
+    <ActionForm to={p.toggle.to} csrf={p.csrf} label={`${p.toggle.label} ${p.name}`} class="inline">
+      <button type="submit" class="small">{p.toggle.label}</button>
+    </ActionForm>
+    <ActionForm
+      to={p.remove.to}
+      csrf={p.csrf}
+      label={`${p.remove.label} ${p.name}`}
+      confirm={`${p.remove.label} ${p.name}?`}
+      class="inline"
+    >
+      <button type="submit" class="small danger">{p.remove.label}</button>
+    </ActionForm>
+  </>
+);

@@ -6,7 +6,7 @@
  */
 import type { FC } from "hono/jsx";
 import { adminApi } from "../admin_api.ts";
-import { ActionForm, Checkbox, Field, TextArea } from "../components/forms.tsx";
+import { ActionForm, Checkbox, Field, StoredRowActions, TextArea } from "../components/forms.tsx";
 import { type PageContext, Shell } from "../components/layout.tsx";
 import { QuotaMeters, StateBadge, TableBox } from "../components/ui.tsx";
 import type { ChannelRow } from "../data/channels.ts";
@@ -96,33 +96,17 @@ const Row: FC<{ ctx: PageContext; row: ChannelRow }> = ({ ctx, row }) => {
 /** Edit, enable or disable, delete: for channels stored in KV (the file's are read-only here). */
 const Changes: FC<{ ctx: PageContext; row: ChannelRow }> = ({ ctx, row }) => {
   const { loc } = ctx;
-  const toggle = row.enabled ? loc.t("channels.disable") : loc.t("channels.enable");
   return (
-    <>
-      <a
-        class="button small"
-        href={`/dashboard/channels?edit=${encodeURIComponent(row.name)}#channel-form`}
-      >
-        {loc.t("channels.edit")}
-      </a>
-      <ActionForm
-        to={row.enabled ? adminApi.disableChannel(row.name) : adminApi.enableChannel(row.name)}
-        csrf={ctx.csrf}
-        label={`${toggle} ${row.name}`}
-        class="inline"
-      >
-        <button type="submit" class="small">{toggle}</button>
-      </ActionForm>
-      <ActionForm
-        to={adminApi.deleteChannel(row.name)}
-        csrf={ctx.csrf}
-        label={`${loc.t("common.delete")} ${row.name}`}
-        confirm={`${loc.t("common.delete")} ${row.name}?`}
-        class="inline"
-      >
-        <button type="submit" class="small danger">{loc.t("common.delete")}</button>
-      </ActionForm>
-    </>
+    <StoredRowActions
+      csrf={ctx.csrf}
+      name={row.name}
+      editHref={`/dashboard/channels?edit=${encodeURIComponent(row.name)}#channel-form`}
+      editLabel={loc.t("channels.edit")}
+      toggle={row.enabled
+        ? { to: adminApi.disableChannel(row.name), label: loc.t("channels.disable") }
+        : { to: adminApi.enableChannel(row.name), label: loc.t("channels.enable") }}
+      remove={{ to: adminApi.deleteChannel(row.name), label: loc.t("common.delete") }}
+    />
   );
 };
 

@@ -7,7 +7,7 @@
  */
 import type { FC } from "hono/jsx";
 import { adminApi } from "../admin_api.ts";
-import { ActionForm, Checkbox, Field } from "../components/forms.tsx";
+import { ActionForm, Checkbox, Field, StoredRowActions } from "../components/forms.tsx";
 import { type PageContext, Shell } from "../components/layout.tsx";
 import { QuotaMeters, TableBox } from "../components/ui.tsx";
 import type { KeyRow } from "../data/keys.ts";
@@ -96,33 +96,17 @@ const Row: FC<{ ctx: PageContext; row: KeyRow }> = ({ ctx, row }) => {
 /** Edit, enable or disable, revoke: for keys stored in KV (the file's are read-only here). */
 const Changes: FC<{ ctx: PageContext; row: KeyRow }> = ({ ctx, row }) => {
   const { loc } = ctx;
-  const toggle = row.enabled ? loc.t("keys.disable") : loc.t("keys.enable");
   return (
-    <>
-      <a
-        class="button small"
-        href={`/dashboard/keys?edit=${encodeURIComponent(row.name)}#key-form`}
-      >
-        {loc.t("keys.edit")}
-      </a>
-      <ActionForm
-        to={row.enabled ? adminApi.disableKey(row.name) : adminApi.enableKey(row.name)}
-        csrf={ctx.csrf}
-        label={`${toggle} ${row.name}`}
-        class="inline"
-      >
-        <button type="submit" class="small">{toggle}</button>
-      </ActionForm>
-      <ActionForm
-        to={adminApi.revokeKey(row.name)}
-        csrf={ctx.csrf}
-        label={`${loc.t("keys.revoke")} ${row.name}`}
-        confirm={`${loc.t("keys.revoke")} ${row.name}?`}
-        class="inline"
-      >
-        <button type="submit" class="small danger">{loc.t("keys.revoke")}</button>
-      </ActionForm>
-    </>
+    <StoredRowActions
+      csrf={ctx.csrf}
+      name={row.name}
+      editHref={`/dashboard/keys?edit=${encodeURIComponent(row.name)}#key-form`}
+      editLabel={loc.t("keys.edit")}
+      toggle={row.enabled
+        ? { to: adminApi.disableKey(row.name), label: loc.t("keys.disable") }
+        : { to: adminApi.enableKey(row.name), label: loc.t("keys.enable") }}
+      remove={{ to: adminApi.revokeKey(row.name), label: loc.t("keys.revoke") }}
+    />
   );
 };
 
