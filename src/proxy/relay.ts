@@ -158,8 +158,9 @@ function succeeded(
     const costUsd = costFor(candidate, model, result.usage);
     scope.log.set({ usage: result.usage, costUsd });
     if (costUsd !== undefined) headers["x-sluice-cost"] = formatCost(costUsd);
+    // Checked here, not in bodiesOf: the answer is decoded only when its text is kept.
     if (scope.gateway.config.log.bodies) {
-      scope.log.set(bodiesOf(scope, { request: scope.body, answer: textOf(result.body) }));
+      scope.log.set({ bodies: keptBodies({ request: scope.body, answer: textOf(result.body) }) });
     }
   } else {
     // No usage in the answer: estimated from the prompt and the answer's text, then recorded.
